@@ -1,0 +1,34 @@
+"""keras_posegate: soft-gated skip connections for human pose estimation."""
+
+from setuptools import find_packages, setup
+
+setup(
+    name="keras_posegate",
+    version="0.1.0",
+    description=(
+        "Fast, accurate single-person pose estimation with soft-gated skip "
+        "connections (Bulat et al., FG 2020) in Keras 3, with QAT, TFLite and "
+        "TF Serving export."
+    ),
+    packages=find_packages(include=["keras_posegate", "keras_posegate.*"]),
+    python_requires=">=3.10",
+    install_requires=[
+        "tensorflow>=2.21,<2.22",
+        # 3.14.1 closes the published model-loading CVEs.
+        "keras>=3.14.1,<4",
+        "tf-keras>=2.21,<2.22",
+        "tensorflow-model-optimization>=0.8.1,<0.9",
+        "numpy>=1.26,<3",
+        "opencv-python-headless>=4.9,<5",
+        "absl-py>=1.4",
+        "ai-edge-litert>=1.2",
+        # Reads the official MPII and LSP MATLAB annotation files.
+        "scipy>=1.11",
+        # Gate histograms (paper Fig. 3); OpenCV draws the skeleton overlays.
+        "matplotlib>=3.8",
+    ],
+    extras_require={
+        "test": ["pytest>=8", "pytest-xdist>=3.5", "ruff>=0.6"],
+    },
+    entry_points={"console_scripts": ["posegate=keras_posegate.cli:main"]},
+)
