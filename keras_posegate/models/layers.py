@@ -1,0 +1,133 @@
+"""The small custom layers of the network, defined once for both Keras front ends.
+
+`SoftGate` and `ChannelAffine` are written against the layer API that Keras 3 and
+tf_keras (Keras 2) share, so the same class body serves the public Keras 3 model
+and the tf_keras rebuild that tensorflow-model-optimization needs. The Keras 3
+classes are module attributes; `layer_classes(tf_keras)` makes the tf_keras twins.
+"""
+
+from __future__ import annotations
+
+import functools
+
+import keras
+
+GATE_MODES = ("channel", "scalar", "fixed", "identity")
+
+
+def _make_soft_gate(K):
+    class SoftGate(K.layers.Layer):
+        """Soft gate on a skip connection: `alpha * x`, the `alpha x_l` of Eq. (1).
+
+        The block output is `alpha * x_l + F(x_l)`; this layer computes the first
+        term. Modes reproduce the paper's Table II.
+
+        Args:
+            mode: "channel" (one learned alpha per channel, the paper's best),
+                "scalar" (one learned alpha), "fixed" (a constant `value`, not
+                trained) or "identity" (alpha = 1, the plain residual baseline).
+            value: initial value of a learned alpha (the paper uses 0), or the
+                constant for "fixed" and "identity" (forced to 1).
+            **kwargs: standard layer arguments (`name`, `dtype`, ...).
+
+        Example:
+            >>> gate = SoftGate(mode="channel")
+            >>> y = gate(keras.ops.ones((1, 4, 4, 8)))  # zeros at initialisation
+
+        Reference:
+            Bulat et al., "Toward fast and accurate human pose estimation via
+            soft-gated skip connections", FG 2020, Eq. (1), Table II.
+        """
+
+        def __init__(self, mode: str = "channel", value: float = 0.0, **kwargs):
+            super().__init__(**kwargs)
+            if mode not in GATE_MODES:
+                raise ValueError(
+                    f"mode must be one of {GATE_MODES}. Received: mode={mode!r}"
+                )
+            self.mode = mode
+            self.value = 1.0 if mode == "identity" else float(value)
+
+        def build(self, input_shape):
+            shape = (input_shape[-1],) if self.mode == "channel" else (1,)
+            self.alpha = self.add_weight(
+                name="alpha",
+                shape=shape,
+                initializer=K.initializers.Constant(self.value),
+                trainable=self.mode in ("channel", "scalar"),
+            )
+            super().build(input_shape)
+
+        def call(self, inputs):
+            return inputs * self.alpha
+
+        def compute_output_shape(self, input_shape):
+            return input_shape
+
+        def get_config(self):
+            config = super().get_config()
+            config.update({"mode": self.mode, "value": self.value})
+            return config
+
+    return SoftGate
+
+
+def _make_channel_affine(K):
+    class ChannelAffine(K.layers.Layer):
+        """Per-channel `x * scale + bias`: an inference-mode BatchNormalization.
+
+        The quantization rebuild swaps each pre-activation BatchNormalization
+        (which tfmot cannot fold: it follows an Add or a Concatenate, not a conv)
+        for this layer with `scale = gamma / sqrt(var + eps)` and
+        `bias = beta - mean * scale`, so it quantizes like any weighted layer.
+
+        Args:
+            **kwargs: standard layer arguments.
+
+        Example:
+            >>> y = ChannelAffine()(keras.ops.ones((1, 2, 2, 3)))
+        """
+
+        def build(self, input_shape):
+            channels = (input_shape[-1],)
+            self.scale = self.add_weight(
+                name="scale", shape=channels, initializer="ones"
+            )
+            self.bias = self.add_weight(
+                name="bias", shape=channels, initializer="zeros"
+            )
+            super().build(input_shape)
+
+        def call(self, inputs):
+            return inputs * self.scale + self.bias
+
+        def compute_output_shape(self, input_shape):
+            return input_shape
+
+    return ChannelAffine
+
+
+SoftGate = keras.saving.register_keras_serializable(package="keras_posegate")(
+    _make_soft_gate(keras)
+)
+ChannelAffine = keras.saving.register_keras_serializable(package="keras_posegate")(
+    _make_channel_affine(keras)
+)
+
+
+@functools.cache
+def _tf_keras_classes():
+    import tf_keras
+
+    register = tf_keras.utils.register_keras_serializable(package="keras_posegate")
+    return {
+        "SoftGate": register(_make_soft_gate(tf_keras)),
+        "ChannelAffine": register(_make_channel_affine(tf_keras)),
+    }
+
+
+def layer_classes(K) -> dict:
+    """`{"SoftGate": cls, "ChannelAffine": cls}` for the front end `K`."""
+    if K is keras:
+        return {"SoftGate": SoftGate, "ChannelAffine": ChannelAffine}
+    return _tf_keras_classes()

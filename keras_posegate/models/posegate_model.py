@@ -1,0 +1,89 @@
+"""`PoseGateModel`: the public Keras 3 model (a functional model, keras-hub style)."""
+
+from __future__ import annotations
+
+import keras
+
+from keras_posegate.models.builder import build_graph
+from keras_posegate.models.config import PoseGateConfig
+
+
+@keras.saving.register_keras_serializable(package="keras_posegate")
+class PoseGateModel(keras.Model):
+    """Soft-gated hourglass / U-Net hybrid for single-person pose estimation.
+
+    A flat functional graph of standard layers and `SoftGate`s (see
+    `keras_posegate.models.builder`), taking float RGB images in [0, 1] of shape
+    `(input_size, input_size, 3)` and returning one heatmap tensor
+    `(input_size / 4, input_size / 4, num_joints)` per stack (intermediate
+    supervision); the last is the prediction.
+
+    Args:
+        num_stacks, width, num_joints, input_size, depth, bottom_blocks,
+        stem_width, fusion, skip_transform, gate, gate_value: the architecture,
+            as documented in `PoseGateConfig`.
+        **kwargs: standard `keras.Model` arguments (`name`, ...).
+
+    Example:
+        >>> model = PoseGateModel.from_preset("posegate_tiny")
+        >>> heatmaps = model(images)[-1]
+
+    Reference:
+        Bulat et al., "Toward fast and accurate human pose estimation via
+        soft-gated skip connections", FG 2020.
+    """
+
+    def __init__(
+        self,
+        num_stacks: int = 4,
+        width: int = 144,
+        num_joints: int = 16,
+        input_size: int = 256,
+        depth: int = 4,
+        bottom_blocks: int = 3,
+        stem_width: int = 64,
+        fusion: str = "concat",
+        skip_transform: str = "identity",
+        gate: str = "channel",
+        gate_value: float = 0.5,
+        **kwargs,
+    ):
+        config = PoseGateConfig(
+            num_stacks=num_stacks, width=width, num_joints=num_joints,
+            input_size=input_size, depth=depth, bottom_blocks=bottom_blocks,
+            stem_width=stem_width, fusion=fusion, skip_transform=skip_transform,
+            gate=gate, gate_value=gate_value,
+        )  # fmt: skip
+        inputs, outputs = build_graph(keras, config)
+        kwargs.setdefault("name", "posegate")
+        super().__init__(inputs=inputs, outputs=outputs, **kwargs)
+        self.config_record = config
+        for key, value in config.to_dict().items():
+            setattr(self, key, value)
+
+    def get_config(self) -> dict:
+        return {
+            "name": self.name,
+            "trainable": self.trainable,
+            **self.config_record.to_dict(),
+        }
+
+    @classmethod
+    def from_config(cls, config: dict) -> PoseGateModel:
+        return cls(**config)
+
+    @classmethod
+    def from_preset(cls, preset: str, **overrides) -> PoseGateModel:
+        """A freshly initialised model of a named preset, with optional overrides
+        (e.g. `num_joints=14` for LSP)."""
+        from keras_posegate.models.presets import get_preset_config
+
+        return cls(**get_preset_config(preset, **overrides).to_dict())
+
+    def gates(self) -> list[tuple[str, object]]:
+        """`(block name, alpha values)` of every gated block, bottom to top."""
+        return [
+            (layer.name.removesuffix("_gate"), keras.ops.convert_to_numpy(layer.alpha))
+            for layer in self.layers
+            if type(layer).__name__ == "SoftGate"
+        ]

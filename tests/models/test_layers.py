@@ -1,0 +1,69 @@
+import keras
+import numpy as np
+import pytest
+
+from keras_posegate.models.layers import ChannelAffine, SoftGate
+from tests.helpers import (
+    assert_config_round_trip,
+    assert_fit_step,
+    assert_saved_model_equal,
+)
+
+
+def _gate_model(mode, value=0.0):
+    inputs = keras.Input((4, 4, 8))
+    return keras.Model(inputs, SoftGate(mode, value, name="gate")(inputs))
+
+
+def test_channel_gate_starts_at_zero_and_is_trainable_per_channel():
+    gate = SoftGate()
+    out = gate(np.ones((2, 4, 4, 8), np.float32))
+    assert out.shape == (2, 4, 4, 8)
+    np.testing.assert_array_equal(keras.ops.convert_to_numpy(out), 0.0)
+    assert gate.alpha.shape == (8,)
+    assert gate.trainable_weights == [gate.alpha]
+
+
+@pytest.mark.parametrize(
+    "mode,value,shape,trainable,expected",
+    [
+        ("scalar", 0.0, (1,), True, 0.0),
+        ("fixed", 0.5, (1,), False, 0.5),
+        ("fixed", 0.1, (1,), False, 0.1),
+        ("identity", 0.3, (1,), False, 1.0),
+    ],
+)
+def test_gate_modes_of_table_ii(mode, value, shape, trainable, expected):
+    gate = SoftGate(mode, value)
+    x = np.random.default_rng(0).normal(size=(1, 3, 3, 8)).astype(np.float32)
+    np.testing.assert_allclose(
+        keras.ops.convert_to_numpy(gate(x)), expected * x, rtol=1e-6
+    )
+    assert gate.alpha.shape == shape
+    assert (len(gate.trainable_weights) == 1) == trainable
+
+
+def test_gate_config_save_and_jit_fit(tmp_path):
+    clone = assert_config_round_trip(SoftGate("fixed", 0.1, name="g"))
+    assert clone.value == 0.1 and clone.mode == "fixed"
+    model = _gate_model("channel")
+    x = np.random.default_rng(1).normal(size=(4, 4, 4, 8)).astype(np.float32)
+    assert_fit_step(model, x, 0.5 * x)
+    assert np.abs(keras.ops.convert_to_numpy(model.get_layer("gate").alpha)).max() > 0
+    assert_saved_model_equal(model, x, tmp_path)
+
+
+def test_channel_affine_is_scale_and_bias(tmp_path):
+    layer = ChannelAffine()
+    x = np.ones((1, 2, 2, 3), np.float32)
+    layer.build(x.shape)
+    layer.set_weights([np.array([1.0, 2.0, 3.0]), np.array([0.5, 0.0, -1.0])])
+    np.testing.assert_allclose(
+        keras.ops.convert_to_numpy(layer(x))[0, 0, 0], [1.5, 2.0, 2.0]
+    )
+    assert_config_round_trip(layer)
+
+
+def test_unknown_gate_mode_names_the_value():
+    with pytest.raises(ValueError, match="mode='sigmoid'"):
+        SoftGate("sigmoid")

@@ -1,0 +1,103 @@
+import keras
+import numpy as np
+import pytest
+
+from keras_posegate.models import PoseGateConfig, PoseGateModel, get_preset_config
+from keras_posegate.models.complexity import count_macs, count_params
+from tests.helpers import (
+    assert_config_round_trip,
+    assert_fit_step,
+    assert_saved_model_equal,
+)
+
+SMALL = dict(
+    num_stacks=2, width=16, input_size=64, depth=2, bottom_blocks=1, stem_width=8
+)
+
+
+def _data(config, n=2, seed=0):
+    rng = np.random.default_rng(seed)
+    x = rng.uniform(size=(n, config["input_size"], config["input_size"], 3)).astype(
+        "float32"
+    )
+    size = config["input_size"] // 4
+    y = [rng.uniform(size=(n, size, size, 16)).astype("float32")] * config["num_stacks"]
+    return x, y
+
+
+def test_output_shapes_one_heatmap_per_stack():
+    model = PoseGateModel(**{**SMALL, "num_stacks": 3, "num_joints": 14})
+    x, _ = _data({**SMALL, "num_stacks": 3})
+    outputs = model(x)
+    assert len(outputs) == 3
+    assert all(tuple(o.shape) == (2, 16, 16, 14) for o in outputs)
+    assert list(model.output_names) == [f"heatmaps_{i}" for i in range(3)]
+
+
+def test_config_round_trip_save_load_and_jit_fit(tmp_path):
+    model = PoseGateModel(**SMALL)
+    clone = assert_config_round_trip(model)
+    assert clone.count_params() == model.count_params()
+    x, y = _data(SMALL)
+    assert_fit_step(model, x, y, jit_compile=True)
+    loaded = assert_saved_model_equal(model, x, tmp_path)
+    assert isinstance(loaded, PoseGateModel) and loaded.width == 16
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {"gate": "channel"}, {"gate": "scalar"}, {"gate": "fixed", "gate_value": 0.5},
+        {"gate": "fixed", "gate_value": 0.1}, {"gate": "identity"},
+        {"fusion": "sum"}, {"fusion": "concat"}, {"fusion": "concat_grouped"},
+        {"skip_transform": "conv1x1"},
+    ],
+)  # fmt: skip
+def test_every_table_ii_and_iv_variant_builds_and_trains(overrides):
+    model = PoseGateModel(**{**SMALL, **overrides})
+    x, y = _data(SMALL)
+    assert_fit_step(model, x, y, jit_compile=False)
+    gates = model.gates()
+    if overrides.get("gate") == "identity":
+        assert gates == []
+    else:
+        assert len(gates) > 0
+
+
+def test_gates_start_at_zero_per_channel():
+    gates = PoseGateModel(**SMALL).gates()
+    assert gates[0][0] == "stem_block0"
+    assert all(np.all(alpha == 0) for _, alpha in gates)
+    assert {alpha.shape for _, alpha in gates} == {(8,), (16,)}
+
+
+def test_grouped_fusion_halves_the_first_decoder_conv():
+    plain = PoseGateModel(**SMALL).get_layer("hg0_dec0_a_conv").kernel.shape
+    grouped = PoseGateModel(**{**SMALL, "fusion": "concat_grouped"})
+    assert grouped.get_layer("hg0_dec0_a_conv").kernel.shape[2] == plain[2] // 2
+
+
+@pytest.mark.parametrize(
+    "preset,params,gflops",
+    [("posegate_4x144", 8.5e6, 9.9), ("posegate_4x256", 26e6, 33.5)],
+)
+def test_paper_presets_match_the_paper(preset, params, gflops):
+    config = get_preset_config(preset)
+    model = keras.Model(*__import__("keras_posegate").models.build_graph(keras, config))
+    assert abs(count_params(model) / params - 1) <= 0.10
+    assert abs(count_macs(model) / 1e9 / gflops - 1) <= 0.25
+
+
+@pytest.mark.parametrize(
+    "kwargs,match",
+    [
+        ({"num_stacks": 0}, "num_stacks=0"),
+        ({"width": 30}, "width=30"),
+        ({"fusion": "max"}, "fusion='max'"),
+        ({"gate": "sigmoid"}, "gate='sigmoid'"),
+        ({"input_size": 100}, "input_size=100"),
+    ],
+)
+def test_bad_arguments_raise_value_error_naming_them(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        PoseGateConfig(**kwargs)
