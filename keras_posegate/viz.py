@@ -149,7 +149,9 @@ def gate_summary(gates: Sequence[tuple[str, np.ndarray]]) -> list[dict]:
     ]
 
 
-def gates_figure(gates: Sequence[tuple[str, np.ndarray]], title: str = "", ncols=6):
+def gates_figure(
+    gates: Sequence[tuple[str, np.ndarray]], title: str = "", ncols: int = 6
+):
     """Matplotlib figure: one histogram per gated block, bottom of the network
     first, read left to right then top to bottom; shared x range, the
     [-0.1, 0.1] band shaded. Returns the `Figure` (Agg canvas)."""

@@ -178,7 +178,9 @@ def _mpii_mean_joints(info: DatasetInfo) -> tuple[int, ...]:
 
 
 # -- public --------------------------------------------------------------------
-def pckh(pred, gt, head_boxes, threshold: float = 0.5, info=MPII) -> PCKResult:
+def pckh(
+    pred, gt, head_boxes, threshold: float = 0.5, info: DatasetInfo = MPII
+) -> PCKResult:
     """MPII PCKh with the official toolkit's rules.
 
     Head size is `0.6 * ||(x2 - x1, y2 - y1)||`; a joint is correct when
@@ -206,7 +208,12 @@ def pckh(pred, gt, head_boxes, threshold: float = 0.5, info=MPII) -> PCKResult:
 
 
 def pckh_auc(
-    pred, gt, head_boxes, max_threshold: float = 0.5, step: float = AUC_STEP, info=MPII
+    pred,
+    gt,
+    head_boxes,
+    max_threshold: float = 0.5,
+    step: float = AUC_STEP,
+    info: DatasetInfo = MPII,
 ) -> PCKResult:
     """Area under the PCKh curve over thresholds `0, step, ..., max_threshold`.
 
@@ -240,7 +247,11 @@ def pckh_auc(
 
 
 def pck_torso(
-    pred, gt, threshold: float = 0.2, torso_joints: tuple[int, int] = (9, 2), info=LSP
+    pred,
+    gt,
+    threshold: float = 0.2,
+    torso_joints: tuple[int, int] = (9, 2),
+    info: DatasetInfo = LSP,
 ) -> PCKResult:
     """LSP PCK: correct when `dist <= threshold * torso`.
 
