@@ -135,7 +135,11 @@ class TFRecordSource:
             )
 
         def read(path, count):
-            return tf.data.TFRecordDataset(path).take(tf.cast(count, tf.int64)).ignore_errors()
+            return (
+                tf.data.TFRecordDataset(path)
+                .take(tf.cast(count, tf.int64))
+                .ignore_errors()
+            )
 
         return files.interleave(
             read,
