@@ -25,6 +25,7 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 
+import keras
 import tensorflow as tf
 
 from keras_posegate.codec import HeatmapCodec
@@ -71,6 +72,23 @@ class SkipCounter:
         updates = [self.kept.assign_add(1 - bad), self.bad_annotation.assign_add(bad)]
         with tf.control_dependencies(updates):
             return tf.identity(ok)
+
+
+class SkipReport(keras.callbacks.Callback):
+    """Adds the skip counts to the epoch logs (`data_skipped_decode_error`,
+    ...), so `History` and loggers record them.
+
+    Args:
+        counter: the dataset's `skip_counter`.
+    """
+
+    def __init__(self, counter: SkipCounter):
+        super().__init__()
+        self.counter = counter
+
+    def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
+        if logs is not None:
+            logs.update({f"data_{k}": v for k, v in self.counter.report().items()})
 
 
 def _check_args(batch_size: int, num_stacks: int, seed, deterministic: bool) -> None:

@@ -4,6 +4,7 @@ import pytest
 
 from keras_posegate.codec import HeatmapCodec
 from keras_posegate.data import build_dataset
+from keras_posegate.data.pipeline import SkipReport
 from keras_posegate.datasets.info import LSP
 from keras_posegate.losses import MaskedHeatmapMSE, heatmap_mse
 from tests.data import helpers
@@ -96,7 +97,10 @@ def test_model_fit_one_epoch_over_the_pipeline(tmp_path):
         records, LSP, CODEC, num_stacks=2, batch_size=4, training=True, seed=1
     )
     model = _tiny_model(2, 14)
-    history = model.fit(ds, epochs=1, verbose=0)
+    history = model.fit(
+        ds, epochs=1, verbose=0, callbacks=[SkipReport(ds.skip_counter)]
+    )
+    assert history.history["data_kept"] == [8] and history.history["data_seen"] == [8]
     assert np.isfinite(history.history["loss"][0]) and history.history["loss"][0] > 0
     images, heatmaps, _ = next(iter(ds))
     zeros = (np.zeros((4, 14), np.float32),) * 2
