@@ -1,0 +1,33 @@
+"""Convert MPII / LSP annotations and images into sharded TFRecords."""
+
+from __future__ import annotations
+
+import json
+
+from absl import flags
+
+FLAGS = flags.FLAGS
+flags.DEFINE_enum("dataset", None, ["mpii", "lsp"], "Dataset format to read.")
+flags.DEFINE_string("source", None, "Dataset directory (annotations + images/).")
+flags.DEFINE_string("out", None, "Output directory for the TFRecords.")
+flags.DEFINE_enum("split", "train", ["train", "valid", "test"], "Split to convert.")
+flags.DEFINE_integer("num_shards", 16, "Number of TFRecord shards.")
+flags.DEFINE_string("images_dir", None, "Images directory (default SOURCE/images).")
+flags.mark_flags_as_required(["dataset", "source", "out"])
+
+
+def main(argv: list[str]) -> None:
+    del argv
+    from keras_posegate.data.prepare import prepare
+
+    report, reader_skipped = prepare(
+        FLAGS.dataset,
+        FLAGS.source,
+        FLAGS.out,
+        split=FLAGS.split,
+        num_shards=FLAGS.num_shards,
+        images_dir=FLAGS.images_dir,
+    )
+    print(f"reader skipped: {json.dumps(reader_skipped, default=str)}")
+    print(report.summary())
+    print(f"wrote {report.written} examples to {FLAGS.out}")

@@ -1,0 +1,108 @@
+import keras
+import numpy as np
+import pytest
+
+from keras_posegate.codec import HeatmapCodec
+from keras_posegate.data import build_dataset
+from keras_posegate.data.pipeline import SkipReport
+from keras_posegate.datasets.info import LSP
+from keras_posegate.losses import MaskedHeatmapMSE, heatmap_mse
+from tests.data import helpers
+
+CODEC = HeatmapCodec(64)
+
+
+def test_bad_examples_are_skipped_counted_and_reported(tmp_path):
+    records = helpers.make_dataset(tmp_path, 8)
+    (tmp_path / "im0001.jpg").write_bytes(b"\xff\xd8\xff\xe0 garbage" * 8)
+    helpers.truncate_file(tmp_path / "im0002.jpg", 0.3)
+    records[3].image_path = str(tmp_path / "missing.jpg")
+    records[4].center = np.array([np.nan, 1.0], np.float32)
+    records[5].joints[:] = np.nan
+    ds = build_dataset(records, LSP, CODEC, 2, 1, training=True, seed=3)
+    n = sum(1 for _ in ds)
+    report = ds.skip_counter.report()
+    assert n == 3
+    assert report == {
+        "seen": 8,
+        "kept": 3,
+        "skipped_decode_error": 3,
+        "skipped_bad_annotation": 2,
+        "skipped_truncated_tfrecord": 0,
+    }
+
+
+def test_training_element_structure(tmp_path):
+    ds = build_dataset(
+        helpers.make_dataset(tmp_path, 4), LSP, CODEC, 3, 2, True, seed=0
+    )
+    images, heatmaps, weights = next(iter(ds))
+    assert images.shape == (2, 64, 64, 3) and images.dtype == "float32"
+    assert float(images.numpy().min()) >= 0.0 and float(images.numpy().max()) <= 1.0
+    assert len(heatmaps) == 3 and heatmaps[0].shape == (2, 16, 16, 14)
+    assert len(weights) == 3 and weights[2].shape == (2, 14)
+    np.testing.assert_array_equal(heatmaps[0].numpy(), heatmaps[2].numpy())
+
+
+def _batches(ds):
+    return [(x.numpy(), y[0].numpy()) for x, y, _ in ds]
+
+
+def test_same_seed_same_batches_other_seed_other_batches(tmp_path):
+    records = helpers.make_dataset(tmp_path, 6)
+    kwargs = dict(num_stacks=1, batch_size=2, training=True, deterministic=True)
+    a = _batches(build_dataset(records, LSP, CODEC, seed=5, **kwargs))
+    b = _batches(build_dataset(records, LSP, CODEC, seed=5, **kwargs))
+    c = _batches(build_dataset(records, LSP, CODEC, seed=6, **kwargs))
+    assert len(a) == 3
+    for (xa, ya), (xb, yb) in zip(a, b, strict=True):
+        np.testing.assert_array_equal(xa, xb)
+        np.testing.assert_array_equal(ya, yb)
+    assert not np.array_equal(a[0][0], c[0][0])
+    with pytest.raises(ValueError, match="seed=None"):
+        build_dataset(records, LSP, CODEC, 1, 2, True, deterministic=True)
+
+
+def test_loss_contract_per_joint_weights():
+    rng = np.random.default_rng(0)
+    y_true = rng.random((2, 4, 4, 3)).astype(np.float32)
+    y_pred = rng.random((2, 4, 4, 3)).astype(np.float32)
+    w = np.array([[1, 0, 1], [0, 0, 1]], np.float32)
+    expected = (((y_pred - y_true) ** 2).mean(axis=(1, 2)) * w).mean()
+    got = float(MaskedHeatmapMSE()(y_true, y_pred, sample_weight=w))
+    assert got == pytest.approx(expected, rel=1e-5)
+    assert float(heatmap_mse(y_true, y_pred, w)) == pytest.approx(expected, rel=1e-5)
+    restored = keras.losses.deserialize(keras.losses.serialize(MaskedHeatmapMSE()))
+    assert isinstance(restored, MaskedHeatmapMSE)
+
+
+def _tiny_model(num_stacks: int, num_joints: int) -> keras.Model:
+    inputs = keras.Input((64, 64, 3))
+    x = keras.layers.Conv2D(8, 3, strides=2, padding="same", activation="relu")(inputs)
+    x = keras.layers.Conv2D(8, 3, strides=2, padding="same", activation="relu")(x)
+    outputs = [
+        keras.layers.Conv2D(num_joints, 1, name=f"stack{i}")(x)
+        for i in range(num_stacks)
+    ]
+    model = keras.Model(inputs, outputs)
+    model.compile(
+        optimizer=keras.optimizers.RMSprop(2.5e-4), loss=[MaskedHeatmapMSE()] * 2
+    )
+    return model
+
+
+def test_model_fit_one_epoch_over_the_pipeline(tmp_path):
+    records = helpers.make_dataset(tmp_path, 8)
+    ds = build_dataset(
+        records, LSP, CODEC, num_stacks=2, batch_size=4, training=True, seed=1
+    )
+    model = _tiny_model(2, 14)
+    history = model.fit(
+        ds, epochs=1, verbose=0, callbacks=[SkipReport(ds.skip_counter)]
+    )
+    assert history.history["data_kept"] == [8] and history.history["data_seen"] == [8]
+    assert np.isfinite(history.history["loss"][0]) and history.history["loss"][0] > 0
+    images, heatmaps, _ = next(iter(ds))
+    zeros = (np.zeros((4, 14), np.float32),) * 2
+    # The per-joint weights reach the loss: all-zero weights give zero loss.
+    assert model.evaluate(images, heatmaps, sample_weight=zeros, verbose=0)[0] == 0.0

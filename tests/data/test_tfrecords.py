@@ -1,0 +1,113 @@
+import json
+
+import numpy as np
+import pytest
+import tensorflow as tf
+
+from keras_posegate.codec import HeatmapCodec
+from keras_posegate.data import (
+    build_dataset,
+    decoder,
+    read_manifest,
+    tfrecords,
+    write_tfrecords,
+)
+from keras_posegate.datasets.info import LSP
+from tests.data import helpers
+
+
+def _bad_records(tmp_path):
+    records = helpers.make_dataset(tmp_path, 8)
+    (tmp_path / "im0001.jpg").write_bytes(b"\xff\xd8\xff\xe0 not a jpeg at all" * 4)
+    jpeg = (tmp_path / "im0002.jpg").read_bytes()
+    end = jpeg.rindex(b"\xff\xd9")  # drop the end-of-image marker and the tail
+    (tmp_path / "im0002.jpg").write_bytes(jpeg[: end - 10] + b"\x00" * 5000)
+    records[3].image_path = str(tmp_path / "missing.jpg")
+    records[4].center = np.array([np.nan, 10.0], np.float32)
+    records[5].head_box = np.array([1, 2, 3, 4], np.float32)
+    return records
+
+
+def test_write_reports_skips_and_round_trips(tmp_path):
+    records = _bad_records(tmp_path)
+    report = write_tfrecords(records, tmp_path / "out", 3, "lsp", progress=False)
+    assert report.written == 4
+    assert report.skipped == {
+        "corrupt_image": 1,
+        "truncated_image": 1,
+        "missing_image": 1,
+        "bad_center": 1,
+    }
+    manifest = read_manifest(tmp_path / "out")
+    assert manifest["num_examples"] == 4 and manifest["num_joints"] == 14
+    assert (
+        sum(s["count"] for s in manifest["shards"]) == 4
+        and len(manifest["shards"]) == 3
+    )
+    assert not list((tmp_path / "out").glob("*.incomplete"))
+    source = decoder.TFRecordSource(tmp_path / "out")
+    examples = [
+        decoder.decode_example(s, 14)
+        for s in source.dataset_of_serialized(False, None, deterministic=True)
+    ]
+    by_id = {e["image_id"].numpy().decode(): e for e in examples}
+    assert sorted(by_id) == ["im0", "im5", "im6", "im7"]
+    e5 = by_id["im5"]
+    np.testing.assert_allclose(e5["joints"].numpy(), records[5].joints)
+    assert bool(e5["has_head_box"]) and not bool(by_id["im0"]["has_head_box"])
+    assert e5["encoded"].numpy() == (tmp_path / "im0005.jpg").read_bytes()
+
+
+def test_directory_without_manifest_is_refused(tmp_path):
+    write_tfrecords(
+        helpers.make_dataset(tmp_path, 2), tmp_path / "out", 1, "lsp", False
+    )
+    (tmp_path / "out" / "manifest.json").unlink()
+    with pytest.raises(FileNotFoundError, match="no manifest.json"):
+        build_dataset(str(tmp_path / "out"), LSP, HeatmapCodec(64), 1, 2, training=True)
+
+
+def test_failed_write_leaves_no_manifest_and_no_partial_shards(tmp_path, monkeypatch):
+    records = helpers.make_dataset(tmp_path, 3)
+    write_tfrecords(records, tmp_path / "out", 1, "lsp", False)
+    real = tfrecords.record_to_example
+    calls = []
+
+    def flaky(*args):
+        calls.append(1)
+        if len(calls) == 2:
+            raise KeyboardInterrupt  # e.g. the user stops `posegate prepare`
+        return real(*args)
+
+    monkeypatch.setattr(tfrecords, "record_to_example", flaky)
+    with pytest.raises(KeyboardInterrupt):
+        write_tfrecords(records, tmp_path / "out", 1, "lsp", False)
+    assert not (tmp_path / "out" / "manifest.json").exists()
+    assert not list((tmp_path / "out").glob("*.incomplete"))
+
+
+def test_truncated_shard_is_read_up_to_the_cut_and_counted(tmp_path):
+    records = helpers.make_dataset(tmp_path, 6)
+    write_tfrecords(records, tmp_path / "out", 2, "lsp", progress=False)
+    shard = (
+        tmp_path
+        / "out"
+        / json.loads((tmp_path / "out/manifest.json").read_text())["shards"][0]["file"]
+    )
+    helpers.truncate_file(shard, 0.5)  # 3 records -> 1 whole record left
+    ds = build_dataset(
+        str(tmp_path / "out"), LSP, HeatmapCodec(64), 1, 1, training=False
+    )
+    n = sum(1 for _ in ds)
+    report = ds.skip_counter.report()
+    assert n == 4
+    assert report["skipped_truncated_tfrecord"] == 2
+    assert report["kept"] == 4 and report["skipped_decode_error"] == 0
+
+
+def test_bad_arguments_name_the_value(tmp_path):
+    with pytest.raises(ValueError, match="num_shards=0"):
+        write_tfrecords([], tmp_path, 0, "lsp", False)
+    with pytest.raises(ValueError, match="batch_size=0"):
+        build_dataset([], LSP, HeatmapCodec(64), 1, 0, training=True)
+    assert tf.io.gfile.exists(str(tmp_path))
