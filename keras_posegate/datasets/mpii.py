@@ -12,7 +12,8 @@ Choices the formats leave open:
   "no_annopoints"; the MPII test set has no `annopoints` at all). With
   `keep_unannotated=True` the last kind is kept with all-NaN joints, for
   predicting on the test set. An `annopoints` with no usable point is skipped
-  as "no_joints". Images with no person count as "image_no_people".
+  as "no_joints". Images with no person count as "image_no_people", images
+  without `image.name` as "image_no_name".
 - Official .mat, points. A joint with no point is missing (NaN). A point with
   an id outside 0-15 or a non-numeric coordinate is dropped (note
   "bad_point"). An empty `is_visible` is taken as visible (note
@@ -88,24 +89,33 @@ def read_mpii_mat(
         rects = as_list(getattr(anno, "annorect", None))
         if not rects:
             report.skipped["image_no_people"] += 1
-            continue
-        is_train = int(img_train[i]) == 1
-        if split != "all" and is_train != (split == "train"):
+        elif split != "all" and (int(img_train[i]) == 1) != (split == "train"):
             report.skipped["split"] += len(rects)
-            continue
-        name = str(anno.image.name)
-        chosen = _single_person_set(singles, i) if single_person_only else None
-        for p, rect in enumerate(rects):
-            if chosen is not None and p not in chosen:
-                report.skipped["not_single_person"] += 1
-                continue
-            record = _person(rect, keep_unannotated, report)
-            if record is not None:
-                record.image_path = str(image_dir / name)
-                record.image_id, record.person_index = name, p
-                records.append(record)
+        else:
+            chosen = _single_person_set(singles, i) if single_person_only else None
+            options = (image_dir, chosen, keep_unannotated)
+            records += _image_records(anno, rects, options, report)
     report.kept = len(records)
     return records, report
+
+
+def _image_records(anno: Any, rects: list, options: tuple, report: ReadReport):
+    image_dir, chosen, keep_unannotated = options
+    name = getattr(getattr(anno, "image", None), "name", None)
+    if not isinstance(name, str) or not name:
+        report.skipped["image_no_name"] += 1
+        return []
+    records = []
+    for p, rect in enumerate(rects):
+        if chosen is not None and p not in chosen:
+            report.skipped["not_single_person"] += 1
+            continue
+        record = _person(rect, keep_unannotated, report)
+        if record is not None:
+            record.image_path = str(image_dir / name)
+            record.image_id, record.person_index = name, p
+            records.append(record)
+    return records
 
 
 def _load_release(mat_path: Path) -> Any:

@@ -88,12 +88,14 @@ def test_one_based_file_coordinates_become_zero_based(tmp_path):
     assert record.scale == 1.25 and record.image_path == str(tmp_path / "x.jpg")
 
 
-def test_bad_point_ids_are_dropped_and_noted(tmp_path):
+def test_bad_point_ids_and_nameless_images(tmp_path):
     path = tmp_path / "bad.mat"
     person = {"objpos": (1, 1), "scale": 1.0, "points": [(16, 1, 1, 1), (2, 3, 4, 1)]}
-    writers.write_mpii_mat(path, [{"name": "x.jpg", "train": True, "people": [person]}])
+    images = [{"name": "x.jpg", "train": True, "people": [person]}]
+    images.append({"name": "", "train": True, "people": [person]})
+    writers.write_mpii_mat(path, images)
     (record,), report = mpii.read_mpii_mat(path)
-    assert report.notes["bad_point"] == 1
+    assert report.notes["bad_point"] == 1 and report.skipped == {"image_no_name": 1}
     np.testing.assert_array_equal(np.flatnonzero(record.annotated), [2])
 
 
