@@ -1,0 +1,102 @@
+"""Helpers shared by the annotation readers: the read report, MAT loading with
+errors that name the file, and the split argument."""
+
+from __future__ import annotations
+
+import collections
+import dataclasses
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+SPLITS = ("train", "test", "all")
+
+
+@dataclasses.dataclass
+class ReadReport:
+    """What a reader kept, skipped and noticed.
+
+    Attributes:
+        source: the annotation file that was read.
+        format: the layout detected, e.g. "lsp-original 3x14xN".
+        kept: number of records returned.
+        skipped: reason -> count of persons (or images, for reasons that start
+            with "image_") left out.
+        notes: reason -> count of things kept but worth knowing (e.g. joints
+            whose visibility flag was empty and were taken as visible).
+    """
+
+    source: str
+    format: str
+    kept: int = 0
+    skipped: collections.Counter = dataclasses.field(
+        default_factory=collections.Counter
+    )
+    notes: collections.Counter = dataclasses.field(default_factory=collections.Counter)
+
+    def __str__(self) -> str:
+        skipped = ", ".join(f"{k}={v}" for k, v in sorted(self.skipped.items()))
+        notes = ", ".join(f"{k}={v}" for k, v in sorted(self.notes.items()))
+        return (
+            f"{self.source} ({self.format}): kept {self.kept}; "
+            f"skipped: {skipped or 'none'}; notes: {notes or 'none'}"
+        )
+
+
+def check_split(split: str) -> None:
+    """Raises ValueError unless `split` is one of `SPLITS`."""
+    if split not in SPLITS:
+        raise ValueError(f"split must be one of {SPLITS}. Received: split={split!r}")
+
+
+def load_mat(path: str | Path, **kwargs: Any) -> dict:
+    """`scipy.io.loadmat` that names the file in every failure.
+
+    Args:
+        path: the .mat file.
+        **kwargs: passed to `scipy.io.loadmat`.
+
+    Returns:
+        The loaded variables.
+    """
+    import scipy.io
+
+    path = Path(path)
+    if not path.is_file():
+        raise ValueError(f"Annotation file not found: {path}")
+    try:
+        return scipy.io.loadmat(str(path), **kwargs)
+    except Exception as e:  # scipy raises several types for broken files.
+        raise ValueError(
+            f"Could not read {path} as a MATLAB .mat file ({type(e).__name__}: {e})"
+        ) from e
+
+
+def is_empty(value: Any) -> bool:
+    """True for a missing MATLAB field: None or an empty array."""
+    return value is None or (isinstance(value, np.ndarray) and value.size == 0)
+
+
+def as_list(value: Any) -> list:
+    """A MATLAB struct array loaded with `squeeze_me=True` as a Python list.
+
+    `squeeze_me` turns a 1-element array into the element itself and an empty
+    array into an empty ndarray; this undoes both.
+    """
+    if is_empty(value):
+        return []
+    if isinstance(value, np.ndarray):
+        return list(value.ravel())
+    return [value]
+
+
+def as_float(value: Any) -> float | None:
+    """A MATLAB scalar (number, 1-element array or numeric string) as a float,
+    or None when it is empty or not a number."""
+    if is_empty(value):
+        return None
+    try:
+        return float(np.asarray(value, dtype=np.float64).ravel()[0])
+    except (TypeError, ValueError):
+        return None
