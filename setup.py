@@ -24,6 +24,8 @@ setup(
         "ai-edge-litert>=1.2",
         # Reads the official MPII and LSP MATLAB annotation files.
         "scipy>=1.11",
+        # TensorBoard logs of training runs.
+        "tensorboard>=2.20",
         # Gate histograms (paper Fig. 3); OpenCV draws the skeleton overlays.
         "matplotlib>=3.8",
     ],

@@ -48,18 +48,22 @@ def load_records(
         if json_path.is_file():
             gt = source / "annot" / "gt_valid.mat"
             gt_valid = str(gt) if split == "valid" and gt.is_file() else None
-            records, skipped = mpii.read_mpii_json(str(json_path), gt_valid)
+            records, skipped = mpii.read_mpii_json(
+                str(json_path), str(images), gt_path=gt_valid
+            )
         else:
             mat = _find(source, "mpii_human_pose_v1_u12_1.mat")
             if mat is None:
                 raise FileNotFoundError(
                     f"No annot/{split}.json or mpii_human_pose_v1_u12_1.mat under {source}."
                 )
-            records, skipped = mpii.read_mpii_mat(str(mat), split)
+            records, skipped = mpii.read_mpii_mat(str(mat), str(images), split=split)
     elif dataset == "lsp":
         from keras_posegate.datasets import lsp
 
-        records, skipped = lsp.read_lsp(str(source / "joints.mat"), str(images), split)
+        records, skipped = lsp.read_lsp(
+            str(source / "joints.mat"), str(images), split=split
+        )
     else:
         raise ValueError(
             f"dataset must be 'mpii' or 'lsp'. Received: dataset={dataset!r}"

@@ -1,0 +1,44 @@
+"""Evaluate a model by the official protocol (MPII PCKh, LSP PCK@0.2)."""
+
+from __future__ import annotations
+
+import sys
+
+from absl import flags
+
+_MODEL = flags.DEFINE_string("model", None, "A .keras model file.", required=True)
+_DATASET = flags.DEFINE_enum(
+    "dataset", "mpii", ["mpii", "lsp"], "Dataset and protocol."
+)
+_DATA_DIR = flags.DEFINE_string(
+    "data_dir", None, "Validation TFRecords, or a raw dataset root.", required=True
+)
+_SPLIT = flags.DEFINE_string("split", None, "Raw data split (default: valid/test).")
+_FLIP = flags.DEFINE_bool("flip", True, "Flip test (--noflip to turn off).")
+_BATCH = flags.DEFINE_integer("batch_size", 16, "Batch size.")
+_PRED_OUT = flags.DEFINE_string(
+    "predictions_out",
+    None,
+    "Path prefix for PREFIX.json (and PREFIX_pred.mat for MPII).",
+)
+_JSON = flags.DEFINE_string("json", None, "Write the metrics as JSON to this file.")
+
+
+def main(argv):
+    del argv
+    from keras_posegate.evaluation.evaluate import evaluate, metrics_json
+    from keras_posegate.training.data import VAL_SPLIT, resolve_eval_source
+
+    split = _SPLIT.value or VAL_SPLIT[_DATASET.value]
+    source = resolve_eval_source(_DATASET.value, _DATA_DIR.value, split)
+    result = evaluate(
+        _MODEL.value, source, _DATASET.value, flip=_FLIP.value, batch_size=_BATCH.value,
+        predictions_out=_PRED_OUT.value,
+        split_label=f"{_DATA_DIR.value} ({split}, flip test {'on' if _FLIP.value else 'off'})",
+    )  # fmt: skip
+    print(result["table"])
+    print(f"data: {result['skipped']}")
+    if _JSON.value:
+        with open(_JSON.value, "w") as f:
+            f.write(metrics_json(result["metrics"]))
+        print(f"metrics written to {_JSON.value}", file=sys.stderr)

@@ -1,0 +1,77 @@
+"""Train a model with model.fit (the paper's recipe by default); resumable."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from absl import flags
+
+from keras_posegate.models.presets import preset_names
+
+_PRESET = flags.DEFINE_enum("preset", "posegate_4x144", preset_names(), "Model preset.")
+_DATASET = flags.DEFINE_enum("dataset", "mpii", ["mpii", "lsp"], "Dataset.")
+_DATA_DIR = flags.DEFINE_string(
+    "data_dir", None, "TFRecords (posegate prepare) or raw root."
+)
+_MODEL_DIR = flags.DEFINE_string(
+    "model_dir", None, "Checkpoints, logs, config.", required=True
+)
+_EPOCHS = flags.DEFINE_integer("epochs", 200, "Epochs (LR drops scale with it).")
+_BATCH = flags.DEFINE_integer("batch_size", 24, "Global batch size.")
+_LR = flags.DEFINE_float("learning_rate", 2.5e-4, "Initial RMSprop learning rate.")
+_STEPS = flags.DEFINE_integer("steps_per_epoch", None, "Cap on steps per epoch.")
+_GATE = flags.DEFINE_enum(
+    "gate",
+    None,
+    ["channel", "scalar", "fixed", "identity"],
+    "Gate ablation (Table II).",
+)
+_GATE_VALUE = flags.DEFINE_float(
+    "gate_value", None, "alpha of --gate=fixed (0.5, 0.1)."
+)
+_FUSION = flags.DEFINE_enum(
+    "fusion", None, ["concat", "concat_grouped", "sum"], "Fusion ablation (Table IV)."
+)
+_INIT = flags.DEFINE_string("init_from", None, "A .keras model to fine-tune from.")
+_MIXED = flags.DEFINE_bool("mixed_precision", False, "float16 (GPU) / bfloat16 (CPU).")
+_JIT = flags.DEFINE_bool("jit_compile", False, "XLA-compile the train step.")
+_STRATEGY = flags.DEFINE_enum(
+    "strategy",
+    "default",
+    ["default", "mirrored", "multi_worker"],
+    "tf.distribute strategy.",
+)
+_SEED = flags.DEFINE_integer("seed", 0, "Random seed.")
+_VAL_FLIP = flags.DEFINE_bool(
+    "val_flip", False, "Flip test in the per-epoch validation."
+)
+
+
+def main(argv):
+    del argv
+    from keras_posegate.training import TrainConfig, train
+    from keras_posegate.training.config import CONFIG_FILE
+    from keras_posegate.training.trainer import TrainingDiverged
+
+    model_dir = _MODEL_DIR.value
+    if os.path.isfile(os.path.join(model_dir, CONFIG_FILE)):
+        config = TrainConfig.load(model_dir)
+        print(f"Resuming the run in {model_dir} with its saved configuration.")
+    else:
+        if not _DATA_DIR.value:
+            raise flags.ValidationError("--data_dir is required for a new run")
+        config = TrainConfig(
+            preset=_PRESET.value, dataset=_DATASET.value, data_dir=_DATA_DIR.value,
+            model_dir=model_dir, epochs=_EPOCHS.value, batch_size=_BATCH.value,
+            learning_rate=_LR.value, steps_per_epoch=_STEPS.value, gate=_GATE.value,
+            gate_value=_GATE_VALUE.value, fusion=_FUSION.value, init_from=_INIT.value,
+            mixed_precision=_MIXED.value, jit_compile=_JIT.value,
+            strategy=_STRATEGY.value, seed=_SEED.value, val_flip=_VAL_FLIP.value,
+        )  # fmt: skip
+    try:
+        train(config)
+    except TrainingDiverged as e:
+        print(f"posegate train: {e}", file=sys.stderr)
+        sys.exit(3)
+    print(f"Done. Models: {os.path.join(model_dir, 'best.keras')}, last.keras")

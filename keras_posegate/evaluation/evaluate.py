@@ -1,0 +1,104 @@
+"""`evaluate(...)`: a saved model on a dataset by the official protocol."""
+
+from __future__ import annotations
+
+import json
+import os
+
+import keras
+
+from keras_posegate.codec import HeatmapCodec
+from keras_posegate.datasets.info import get_info
+from keras_posegate.evaluation import predictions as pred_io
+from keras_posegate.evaluation.runner import predict_dataset, score_predictions
+from keras_posegate.evaluation.tables import format_table
+
+
+def load_keras_model(path: str):
+    """Load a `.keras` model with Keras's safe mode on: a file carrying a Lambda
+    (arbitrary code) is refused with a clear error, never executed."""
+    if not os.path.exists(path):
+        raise FileNotFoundError(f"{path}: no such model file.")
+    try:
+        return keras.saving.load_model(path, safe_mode=True)
+    except ValueError as e:
+        if "safe_mode" in str(e) or "Lambda" in str(e):
+            raise ValueError(
+                f"{path}: refused to load, the file carries code (a Lambda layer); "
+                "keras_posegate loads models with safe_mode=True."
+            ) from e
+        raise
+
+
+def evaluate(
+    model,
+    source,
+    dataset: str = "mpii",
+    flip: bool = True,
+    batch_size: int = 16,
+    predictions_out: str | None = None,
+    split_label: str = "",
+) -> dict:
+    """Predict on an evaluation set and score it.
+
+    Args:
+        model: a Keras model (or a path to a `.keras` file).
+        source: a TFRecord directory or a list of `PersonRecord`s.
+        dataset: "mpii" (PCKh, Table V layout) or "lsp" (PCK@0.2, Table VI).
+        flip: flip test.
+        batch_size: evaluation batch size.
+        predictions_out: path prefix; writes `PREFIX.json` and, for MPII,
+            `PREFIX_pred.mat` (the official toolkit's layout).
+        split_label: where it was measured, for the table legend.
+
+    Returns:
+        `{"metrics": {name: PCKResult}, "table": str, "predictions": dict,
+        "skipped": dict}`.
+    """
+    from keras_posegate.data import build_dataset
+
+    if isinstance(model, str):
+        model = load_keras_model(model)
+    info = get_info(dataset)
+    codec = HeatmapCodec(model.input_shape[1])
+    ds = build_dataset(source, info, codec, 1, batch_size, training=False)
+    pred = predict_dataset(model, ds, codec, info, flip=flip)
+    scores = score_predictions(pred, info)
+    main = scores.get("pckh@0.5") or scores["pck@0.2"]
+    table = format_table(dataset, [("Ours (measured)", main)], split_label)
+    if "pckh@0.1" in scores:
+        table += (
+            f"\nPCKh@0.1 mean: {scores['pckh@0.1'].mean:.1f}   "
+            f"AUC (PCKh 0-0.5): {scores['auc']:.1f}"
+        )
+    if predictions_out:
+        write_predictions(pred, predictions_out, dataset)
+    return {"metrics": scores, "table": table, "predictions": pred,
+            "skipped": ds.skip_counter.report()}  # fmt: skip
+
+
+def write_predictions(pred: dict, prefix: str, dataset: str) -> list[str]:
+    """Predictions as JSON (and MPII `pred.mat`), in original-image pixels."""
+    os.makedirs(os.path.dirname(os.path.abspath(prefix)), exist_ok=True)
+    written = [
+        pred_io.write_predictions_json(
+            f"{prefix}.json",
+            pred["image_ids"],
+            pred["person_indices"],
+            pred["joints"],
+            pred["scores"],
+            dataset=dataset,
+        )  # fmt: skip
+    ]
+    if dataset == "mpii":
+        written.append(
+            pred_io.write_mpii_pred_mat(f"{prefix}_pred.mat", pred["joints"])
+        )
+    return written
+
+
+def metrics_json(scores: dict) -> str:
+    return json.dumps(
+        {k: (v.to_dict() if hasattr(v, "to_dict") else v) for k, v in scores.items()},
+        indent=1,
+    )

@@ -1,0 +1,72 @@
+"""Callbacks: per-epoch validation PCKh, and atomic best/last checkpoints."""
+
+from __future__ import annotations
+
+import math
+import os
+
+import keras
+
+from keras_posegate.codec import HeatmapCodec
+from keras_posegate.datasets.info import DatasetInfo
+
+
+def save_model_atomic(model, path: str) -> str:
+    """Save a `.keras` file through a temporary name and a rename, so a crash
+    never leaves a half-written model under `path`."""
+    directory, name = os.path.split(os.path.abspath(path))
+    tmp = os.path.join(directory, f".tmp-{os.getpid()}-{name}")
+    model.save(tmp)
+    os.replace(tmp, path)
+    return path
+
+
+class ValidationPCK(keras.callbacks.Callback):
+    """Adds the validation accuracy (MPII PCKh@0.5 or LSP PCK@0.2, in %) to the
+    epoch logs as `val_pck`.
+
+    Args:
+        dataset: an eval pipeline (`build_dataset(..., training=False)`).
+        codec: the heatmap codec.
+        info: the dataset facts.
+        flip: flip test.
+    """
+
+    def __init__(
+        self, dataset, codec: HeatmapCodec, info: DatasetInfo, flip: bool = False
+    ):
+        super().__init__()
+        self.dataset, self.codec, self.info, self.flip = dataset, codec, info, flip
+
+    def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
+        from keras_posegate.evaluation.runner import predict_dataset, score_predictions
+
+        pred = predict_dataset(
+            self.model, self.dataset, self.codec, self.info, self.flip
+        )
+        scores = score_predictions(pred, self.info)
+        main = scores.get("pckh@0.5") or scores["pck@0.2"]
+        if logs is not None:
+            logs["val_pck"] = float(main.mean)
+
+
+class AtomicCheckpoints(keras.callbacks.Callback):
+    """Writes `last.keras` every epoch and `best.keras` when `monitor` improves
+    (higher is better for `val_pck`, lower for losses), each atomically."""
+
+    def __init__(self, model_dir: str, monitor: str = "val_pck"):
+        super().__init__()
+        self.model_dir, self.monitor = model_dir, monitor
+        self.higher_is_better = "pck" in monitor
+        self.best = -math.inf if self.higher_is_better else math.inf
+
+    def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
+        logs = logs or {}
+        save_model_atomic(self.model, os.path.join(self.model_dir, "last.keras"))
+        value = logs.get(self.monitor)
+        if value is None or not math.isfinite(value):
+            return
+        better = value > self.best if self.higher_is_better else value < self.best
+        if better:
+            self.best = value
+            save_model_atomic(self.model, os.path.join(self.model_dir, "best.keras"))

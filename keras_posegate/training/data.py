@@ -1,0 +1,69 @@
+"""Where the training and validation data come from, for a `TrainConfig`."""
+
+from __future__ import annotations
+
+import os
+
+from keras_posegate.codec import HeatmapCodec
+from keras_posegate.datasets.info import DatasetInfo
+
+VAL_SPLIT = {"mpii": "valid", "lsp": "test"}
+
+
+def resolve_sources(dataset: str, data_dir: str):
+    """`(train_source, val_source)`: TFRecord directories or record lists.
+
+    `data_dir` may hold TFRecords (`manifest.json`, or `train/` and `valid/`
+    subdirectories each with one, as `posegate prepare` writes them), or be a
+    raw dataset root in its official format (read with the format readers:
+    MPII `annot/train.json` + `annot/valid.json` + `gt_valid.mat`, or the
+    official `.mat`; LSP `joints.mat`).
+    """
+    if not data_dir or not os.path.isdir(data_dir):
+        raise FileNotFoundError(f"data_dir {data_dir!r} is not a directory.")
+    manifest = os.path.join(data_dir, "manifest.json")
+    if os.path.isfile(manifest):
+        return data_dir, None
+    train_dir, val_dir = (os.path.join(data_dir, s) for s in ("train", "valid"))
+    if os.path.isfile(os.path.join(train_dir, "manifest.json")):
+        has_val = os.path.isfile(os.path.join(val_dir, "manifest.json"))
+        return train_dir, (val_dir if has_val else None)
+    from keras_posegate.data.prepare import load_records
+
+    train, _ = load_records(dataset, data_dir, "train")
+    try:
+        val, _ = load_records(dataset, data_dir, VAL_SPLIT[dataset])
+    except (FileNotFoundError, ValueError):
+        val = None
+    return train, (val or None)
+
+
+def train_and_val_datasets(
+    config, info: DatasetInfo, codec: HeatmapCodec, num_stacks: int
+):
+    """The training pipeline and the validation (eval) pipeline, or None."""
+    from keras_posegate.data import build_dataset
+
+    train_src, val_src = resolve_sources(config.dataset, config.data_dir)
+    train_ds = build_dataset(
+        train_src, info, codec, num_stacks, config.batch_size, training=True,
+        seed=config.seed,
+    )  # fmt: skip
+    val_ds = None
+    if val_src is not None:
+        val_ds = build_dataset(
+            val_src, info, codec, num_stacks, config.batch_size, training=False
+        )
+    return train_ds, val_ds
+
+
+def resolve_eval_source(dataset: str, data_dir: str, split: str):
+    """An evaluation source: a TFRecord directory (or its `valid/`), or the
+    records of `split` read from a raw dataset root."""
+    for candidate in (data_dir, os.path.join(data_dir, "valid")):
+        if os.path.isfile(os.path.join(candidate, "manifest.json")):
+            return candidate
+    from keras_posegate.data.prepare import load_records
+
+    records, _ = load_records(dataset, data_dir, split)
+    return records

@@ -1,0 +1,141 @@
+"""`train(config)`: the paper's recipe through `model.fit`, resumable.
+
+Resume: `BackupAndRestore` keeps the weights, optimizer and epoch in
+`MODEL_DIR/backup/`; rerunning with the same `model_dir` continues at the epoch
+that was interrupted (the learning rate follows the epoch, so the schedule is
+unchanged). A NaN loss raises (`TerminateOnNaN(raise_error=True)`), which keeps
+the backup of the last good epoch, and the run stops with `TrainingDiverged`.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+import keras
+
+from keras_posegate.codec import HeatmapCodec
+from keras_posegate.datasets.info import get_info
+from keras_posegate.training import callbacks as cb
+from keras_posegate.training.config import TrainConfig
+from keras_posegate.training.data import train_and_val_datasets
+from keras_posegate.training.distribute import make_strategy
+from keras_posegate.training.schedule import learning_rate
+
+MIN_FREE_BYTES = 200 * 1024**2
+
+
+class TrainingDiverged(RuntimeError):
+    """The loss became NaN; the last good epoch is kept in the backup."""
+
+
+def check_model_dir(model_dir: str) -> None:
+    """Fail early, with a clear message, if `model_dir` cannot take checkpoints."""
+    try:
+        os.makedirs(model_dir, exist_ok=True)
+        probe = os.path.join(model_dir, ".write-probe")
+        with open(probe, "w") as f:
+            f.write("ok")
+        os.remove(probe)
+    except OSError as e:
+        raise OSError(
+            f"{model_dir}: cannot write checkpoints there ({e.strerror})."
+        ) from e
+    free = shutil.disk_usage(model_dir).free
+    if free < MIN_FREE_BYTES:
+        raise OSError(
+            f"{model_dir}: only {free / 1024**2:.0f} MiB free; training needs at least "
+            f"{MIN_FREE_BYTES / 1024**2:.0f} MiB for checkpoints."
+        )
+
+
+def build_model(config: TrainConfig):
+    """The preset's model (with dataset and ablation overrides), or `init_from`."""
+    from keras_posegate.models import PoseGateModel
+
+    if config.init_from:
+        model = keras.saving.load_model(config.init_from, safe_mode=True)
+        if model.num_joints != config.model_overrides()["num_joints"]:
+            raise ValueError(
+                f"{config.init_from}: predicts {model.num_joints} joints, dataset "
+                f"{config.dataset} needs {config.model_overrides()['num_joints']}."
+            )
+        return model
+    return PoseGateModel.from_preset(config.preset, **config.model_overrides())
+
+
+def compile_model(model, config: TrainConfig) -> None:
+    from keras_posegate.losses import MaskedHeatmapMSE
+
+    model.compile(
+        optimizer=keras.optimizers.RMSprop(config.learning_rate),
+        loss=[MaskedHeatmapMSE() for _ in model.outputs],
+        jit_compile=config.jit_compile,
+    )
+
+
+def _callbacks(config: TrainConfig, val_ds, codec, info, counter) -> list:
+    from keras_posegate.data import SkipReport
+
+    def schedule(epoch, lr):
+        return learning_rate(
+            epoch, config.epochs, config.learning_rate,
+            config.final_learning_rate, config.lr_drop_epochs,
+        )  # fmt: skip
+
+    found = [SkipReport(counter), keras.callbacks.LearningRateScheduler(schedule)]
+    if val_ds is not None:
+        found.append(cb.ValidationPCK(val_ds, codec, info, config.val_flip))
+    return found + [
+        keras.callbacks.TerminateOnNaN(raise_error=True),
+        cb.AtomicCheckpoints(
+            config.model_dir, "val_pck" if val_ds is not None else "loss"
+        ),
+        keras.callbacks.CSVLogger(
+            os.path.join(config.model_dir, "history.csv"), append=True
+        ),
+        keras.callbacks.TensorBoard(os.path.join(config.model_dir, "logs")),
+        keras.callbacks.BackupAndRestore(os.path.join(config.model_dir, "backup")),
+    ]
+
+
+def train(config: TrainConfig, verbose: int | str = "auto") -> keras.callbacks.History:
+    """Train (or resume) a model as `config` says; returns the Keras history.
+
+    Raises:
+        TrainingDiverged: the loss became NaN (the last good epoch is kept).
+        OSError: `model_dir` is not writable or the disk is nearly full.
+    """
+    check_model_dir(config.model_dir)
+    config.save(config.model_dir)
+    if config.mixed_precision:
+        gpu = bool(__import__("tensorflow").config.list_physical_devices("GPU"))
+        keras.mixed_precision.set_global_policy(
+            "mixed_float16" if gpu else "mixed_bfloat16"
+        )
+    keras.utils.set_random_seed(config.seed)
+    strategy = make_strategy(config.strategy)
+    if config.strategy == "multi_worker":
+        from keras_posegate.training.multi_worker import train_multi_worker
+
+        return train_multi_worker(config, strategy, verbose)
+    with strategy.scope():
+        model = build_model(config)
+        compile_model(model, config)
+    info = get_info(config.dataset)
+    codec = HeatmapCodec(model.input_size, sigma=config.sigma)
+    train_ds, val_ds = train_and_val_datasets(config, info, codec, model.num_stacks)
+    try:
+        history = model.fit(
+            train_ds, epochs=config.epochs, steps_per_epoch=config.steps_per_epoch,
+            callbacks=_callbacks(config, val_ds, codec, info, train_ds.skip_counter),
+            verbose=verbose,
+        )  # fmt: skip
+    except RuntimeError as e:
+        if "NaN" in str(e) or "nan" in str(e):
+            raise TrainingDiverged(
+                f"Loss became NaN; stopped. The last good epoch is kept in "
+                f"{os.path.join(config.model_dir, 'backup')} and last.keras."
+            ) from e
+        raise
+    return history
