@@ -173,7 +173,7 @@ class MainActivity : AppCompatActivity(), PoseAnalyzer.Listener {
         if (config == loadedConfig) return
         loadedConfig = config
         statsText.text = getString(R.string.loading_model, asset.label)
-        overlay.setFrame(null)
+        overlay.showPose(null)
         val appContext = applicationContext
         analysisExecutor.execute {
             try {
@@ -251,7 +251,7 @@ class MainActivity : AppCompatActivity(), PoseAnalyzer.Listener {
 
         analyzer.mirror = lensFacing == CameraSelector.LENS_FACING_FRONT
         analysisExecutor.execute { analyzer.resetTracking() }
-        overlay.setFrame(null)
+        overlay.showPose(null)
         try {
             provider.unbindAll()
             provider.bindToLifecycle(this, selector, group.build())
@@ -264,7 +264,7 @@ class MainActivity : AppCompatActivity(), PoseAnalyzer.Listener {
     // -- analyzer callbacks (analysis thread) --------------------------------------
 
     override fun onPose(frame: PoseFrame) {
-        overlay.setFrame(frame)
+        overlay.showPose(frame)
         val now = SystemClock.elapsedRealtime()
         if (now - lastStatsUpdate < STATS_INTERVAL_MS) return
         lastStatsUpdate = now

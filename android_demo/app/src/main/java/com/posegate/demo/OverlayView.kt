@@ -57,7 +57,7 @@ class OverlayView @JvmOverloads constructor(
     }
 
     /** Shows [newFrame] (or clears the overlay with null); callable from any thread. */
-    fun setFrame(newFrame: PoseFrame?) {
+    fun showPose(newFrame: PoseFrame?) {
         frame = newFrame
         postInvalidate()
     }
