@@ -31,7 +31,10 @@ format: venv
 test-python: venv
 	$(PY) -m pytest -n 2 --dist loadfile -q tests
 
-test: lint test-python
+test-android: venv
+	bash android_demo/scripts/test_jvm.sh
+
+test: lint test-android test-python
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache

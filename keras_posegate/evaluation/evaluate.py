@@ -17,6 +17,9 @@ from keras_posegate.evaluation.tables import format_table
 def load_keras_model(path: str):
     """Load a `.keras` model with Keras's safe mode on: a file carrying a Lambda
     (arbitrary code) is refused with a clear error, never executed."""
+    import keras_posegate.losses  # noqa: F401  (registers the custom objects)
+    import keras_posegate.models  # noqa: F401
+
     if not os.path.exists(path):
         raise FileNotFoundError(f"{path}: no such model file.")
     try:

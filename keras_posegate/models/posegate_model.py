@@ -82,8 +82,6 @@ class PoseGateModel(keras.Model):
 
     def gates(self) -> list[tuple[str, object]]:
         """`(block name, alpha values)` of every gated block, bottom to top."""
-        return [
-            (layer.name.removesuffix("_gate"), keras.ops.convert_to_numpy(layer.alpha))
-            for layer in self.layers
-            if type(layer).__name__ == "SoftGate"
-        ]
+        from keras_posegate.gates import model_gates
+
+        return model_gates(self)

@@ -54,7 +54,9 @@ def build_model(config: TrainConfig):
     from keras_posegate.models import PoseGateModel
 
     if config.init_from:
-        model = keras.saving.load_model(config.init_from, safe_mode=True)
+        from keras_posegate.evaluation.evaluate import load_keras_model
+
+        model = load_keras_model(config.init_from)
         if model.num_joints != config.model_overrides()["num_joints"]:
             raise ValueError(
                 f"{config.init_from}: predicts {model.num_joints} joints, dataset "

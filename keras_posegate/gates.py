@@ -1,0 +1,38 @@
+"""The learned soft gates of a model: values, summary and the Fig. 3 plot."""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def model_gates(model) -> list[tuple[str, np.ndarray]]:
+    """`(block name, alpha)` of every SoftGate, in graph order (bottom to top)."""
+    return [
+        (layer.name.removesuffix("_gate"), np.asarray(layer.get_weights()[0]).ravel())
+        for layer in model.layers
+        if type(layer).__name__ == "SoftGate"
+    ]
+
+
+def gates_report(model_or_path, out_path: str) -> tuple[str, list[dict]]:
+    """Plot the gate histograms to `out_path`; returns `(path, summary rows)`.
+
+    Raises:
+        ValueError: the model has no gates (e.g. trained with `gate=identity`).
+    """
+    from keras_posegate.viz import gate_summary, plot_gates
+
+    model = model_or_path
+    if isinstance(model_or_path, str):
+        from keras_posegate.evaluation.evaluate import load_keras_model
+
+        model = load_keras_model(model_or_path)
+    gates = model_gates(model)
+    if not gates:
+        raise ValueError(
+            f"{getattr(model, 'name', model)}: the model has no soft gates."
+        )
+    path = plot_gates(
+        gates, out_path, title="Learned gate alpha per block, bottom to top"
+    )
+    return path, gate_summary(gates)

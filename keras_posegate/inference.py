@@ -1,0 +1,144 @@
+"""Keypoints for whole images from any of the three model formats.
+
+`load_predictor(path)` takes a `.keras` file (loaded with safe mode on), a
+SavedModel directory (as `posegate export --format saved_model` writes it) or a
+`.tflite` file (float or int8, with its metadata JSON beside it when there is
+one); each returns final-stack heatmaps for float RGB crops in [0, 1], so crop,
+decoding and mapping back are shared and the formats agree within quantization
+error.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+
+import cv2
+import numpy as np
+
+from keras_posegate.codec import HeatmapCodec
+
+
+class KerasPredictor:
+    def __init__(self, path: str):
+        from keras_posegate.evaluation.evaluate import load_keras_model
+
+        self.model = load_keras_model(path)
+        self.input_size = int(self.model.input_shape[1])
+
+    def heatmaps(self, images: np.ndarray) -> np.ndarray:
+        out = self.model(images, training=False)
+        return np.asarray(
+            out[-1] if isinstance(out, (list, tuple)) else out, np.float32
+        )
+
+
+class SavedModelPredictor:
+    """Uses the SavedModel's uint8 `heatmaps` signature."""
+
+    def __init__(self, path: str):
+        import tensorflow as tf
+
+        self.module = tf.saved_model.load(path)
+        self.fn = self.module.signatures["heatmaps"]
+        self.input_size = int(self.fn.structured_input_signature[1]["images"].shape[1])
+
+    def heatmaps(self, images: np.ndarray) -> np.ndarray:
+        pixels = np.clip(np.round(images * 255.0), 0, 255).astype(np.uint8)
+        return self.fn(images=pixels)["heatmaps"].numpy()
+
+
+class TFLitePredictor:
+    """Runs a float or int8 `.tflite` model with ai_edge_litert (XNNPACK)."""
+
+    def __init__(self, path: str, num_threads: int = 2):
+        from ai_edge_litert.interpreter import Interpreter
+
+        self.interpreter = Interpreter(model_path=path, num_threads=num_threads)
+        self.interpreter.allocate_tensors()
+        self.inp = self.interpreter.get_input_details()[0]
+        self.out = self.interpreter.get_output_details()[0]
+        self.input_size = int(self.inp["shape"][1])
+
+    def heatmaps(self, images: np.ndarray) -> np.ndarray:
+        results = []
+        for image in images:
+            self.interpreter.set_tensor(
+                self.inp["index"], _quantize(image[None], self.inp)
+            )
+            self.interpreter.invoke()
+            results.append(
+                _dequantize(self.interpreter.get_tensor(self.out["index"]), self.out)
+            )
+        return np.concatenate(results)
+
+
+def _quantize(x: np.ndarray, detail: dict) -> np.ndarray:
+    dtype = detail["dtype"]
+    if dtype == np.float32:
+        return x.astype(np.float32)
+    scale, zero = detail["quantization"]
+    info = np.iinfo(dtype)
+    return np.clip(np.round(x / scale + zero), info.min, info.max).astype(dtype)
+
+
+def _dequantize(q: np.ndarray, detail: dict) -> np.ndarray:
+    if detail["dtype"] == np.float32:
+        return q.astype(np.float32)
+    scale, zero = detail["quantization"]
+    return (q.astype(np.float32) - zero) * scale
+
+
+def load_predictor(path: str):
+    """A predictor for a `.keras` file, a SavedModel directory or a `.tflite` file."""
+    if os.path.isdir(path):
+        return SavedModelPredictor(path)
+    if path.endswith(".tflite"):
+        return TFLitePredictor(path)
+    if path.endswith(".keras"):
+        return KerasPredictor(path)
+    raise ValueError(
+        f"{path}: unknown model format; expected a .keras file, a SavedModel "
+        "directory or a .tflite file."
+    )
+
+
+def box_crop(box: Sequence[float] | None, image_shape, input_size: int) -> np.ndarray:
+    """`(2, 3)` affine from the image to the square model input.
+
+    `box` is `x, y, w, h` in pixels (None: the whole image); the crop is the
+    square of side `max(w, h)` centred on the box (letterboxed, no distortion),
+    with the pixel-centred convention of `keras_posegate.data.augment`.
+    """
+    height, width = image_shape[:2]
+    x, y, w, h = box if box is not None else (0.0, 0.0, float(width), float(height))
+    if w <= 0 or h <= 0:
+        raise ValueError(
+            f"box width and height must be > 0. Received: box={tuple(box)}"
+        )
+    cx, cy = x + w / 2.0 - 0.5, y + h / 2.0 - 0.5
+    k = input_size / max(w, h)
+    half = (input_size - 1) / 2.0
+    return np.array([[k, 0.0, half - k * cx], [0.0, k, half - k * cy]], np.float32)
+
+
+def center_scale_crop(center, scale: float, input_size: int) -> np.ndarray:
+    """The affine of an MPII-style centre and scale (box side = 200 * scale)."""
+    side = 200.0 * float(scale)
+    x, y = float(center[0]) - side / 2.0 + 0.5, float(center[1]) - side / 2.0 + 0.5
+    return box_crop((x, y, side, side), (1, 1), input_size)
+
+
+def predict_image(predictor, image_bgr: np.ndarray, affine: np.ndarray | None = None):
+    """`(joints (J, 2) in image pixels, scores (J,))` for one BGR image."""
+    from keras_posegate.data.augment import crop_to_original
+
+    size = predictor.input_size
+    if affine is None:
+        affine = box_crop(None, image_bgr.shape, size)
+    crop = cv2.warpAffine(image_bgr, affine, (size, size), flags=cv2.INTER_LINEAR)
+    rgb = cv2.cvtColor(crop, cv2.COLOR_BGR2RGB).astype(np.float32) / 255.0
+    codec = HeatmapCodec(size)
+    coords, scores = codec.decode(predictor.heatmaps(rgb[None]))
+    joints = crop_to_original(codec.heatmap_to_input(coords[0]), affine)
+    return joints.astype(np.float32), scores[0]

@@ -1,0 +1,90 @@
+import json
+import os
+import subprocess
+import sys
+
+import cv2
+import keras
+import numpy as np
+import pytest
+
+from keras_posegate.inference import box_crop, load_predictor, predict_image
+from keras_posegate.models import PoseGateModel
+from keras_posegate.predict import predict_files
+
+SMALL = dict(
+    num_stacks=1, width=16, input_size=64, depth=2, bottom_blocks=1, stem_width=8
+)
+
+
+@pytest.fixture(scope="module")
+def model_path(tmp_path_factory):
+    path = str(tmp_path_factory.mktemp("m") / "tiny.keras")
+    PoseGateModel(**SMALL).save(path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def image_path(tmp_path_factory):
+    path = str(tmp_path_factory.mktemp("img") / "person.jpg")
+    rng = np.random.default_rng(0)
+    cv2.imwrite(path, rng.integers(0, 255, (90, 120, 3), dtype=np.uint8))
+    return path
+
+
+def test_box_crop_maps_the_box_centre_to_the_input_centre():
+    affine = box_crop((10, 20, 40, 80), (100, 100), 64)
+    centre = affine @ np.array([10 + 20 - 0.5, 20 + 40 - 0.5, 1.0])
+    np.testing.assert_allclose(centre, [31.5, 31.5], atol=1e-5)
+    assert affine[0, 0] == pytest.approx(64 / 80)  # letterboxed on the long side
+
+
+def test_predict_image_maps_back_inside_the_image(model_path, image_path):
+    joints, scores = predict_image(load_predictor(model_path), cv2.imread(image_path))
+    assert joints.shape == (16, 2) and scores.shape == (16,)
+    # The whole image is letterboxed: x within the image, y within the padded square.
+    assert np.all(joints[:, 0] > -2) and np.all(joints[:, 0] < 122)
+
+
+def test_predict_files_writes_png_and_json_and_reports_failures(
+    model_path, image_path, tmp_path
+):
+    broken = tmp_path / "broken.jpg"
+    broken.write_bytes(b"not a jpeg")
+    results, failures = predict_files(
+        model_path,
+        [image_path, str(broken), str(tmp_path / "missing.jpg")],
+        str(tmp_path / "o"),
+    )
+    assert len(results) == 1
+    assert failures == {
+        str(broken): "not a readable image",
+        str(tmp_path / "missing.jpg"): "missing file",
+    }
+    with open(results[0]["json"]) as f:
+        doc = json.load(f)
+    assert [k["name"] for k in doc["keypoints"]][:2] == ["r_ankle", "r_knee"]
+    assert cv2.imread(results[0]["png"]).shape == (90, 120, 3)
+
+
+def test_cli_exit_code_says_an_image_failed(model_path, image_path, tmp_path):
+    args = ["--model", model_path, "--out_dir", str(tmp_path), image_path]
+    run = lambda extra: subprocess.run(  # noqa: E731
+        [sys.executable, "-m", "keras_posegate", "predict", *args, *extra],
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    ok = run([])
+    assert ok.returncode == 0, ok.stderr
+    bad = run([str(tmp_path / "nope.jpg")])
+    assert bad.returncode == 1
+    assert "nope.jpg: FAILED (missing file)" in bad.stderr
+    assert os.path.isfile(tmp_path / "person_pose.png")
+
+
+def test_a_model_carrying_a_lambda_is_refused(tmp_path):
+    inputs = keras.Input((4,))
+    model = keras.Model(inputs, keras.layers.Lambda(lambda x: x * 2)(inputs))
+    path = str(tmp_path / "lambda.keras")
+    model.save(path)
+    with pytest.raises(ValueError, match="refused to load"):
+        load_predictor(path)
