@@ -40,7 +40,7 @@ def load_records(
     if split not in SPLITS:
         raise ValueError(f"split must be one of {SPLITS}. Received: split={split!r}")
     source = Path(source)
-    images = Path(images_dir) if images_dir else source / "images"
+    images = (Path(images_dir) if images_dir else source / "images").resolve()
     if dataset == "mpii":
         from keras_posegate.datasets import mpii
 
