@@ -92,7 +92,7 @@ class TrainConfig:
 
     def save(self, model_dir: str) -> str:
         path = os.path.join(model_dir, CONFIG_FILE)
-        tmp = path + ".tmp"
+        tmp = f"{path}.tmp-{os.getpid()}"  # workers may save at the same time
         with open(tmp, "w") as f:
             json.dump(dataclasses.asdict(self), f, indent=2)
         os.replace(tmp, path)

@@ -140,14 +140,14 @@ def train(
     if done >= config.epochs:
         print(f"{config.model_dir}: all {config.epochs} epochs are done.")
         return None
-    trim_history(config.model_dir, done)
+    strategy = make_strategy(config.strategy)
     _set_precision(config.mixed_precision)
     keras.utils.set_random_seed(config.seed)
-    strategy = make_strategy(config.strategy)
     if config.strategy == "multi_worker":
         from keras_posegate.training.multi_worker import train_multi_worker
 
         return train_multi_worker(config, strategy, verbose)
+    trim_history(config.model_dir, done)
     with strategy.scope():
         model = build_model(config)
         compile_model(model, config)
