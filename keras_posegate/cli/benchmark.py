@@ -1,4 +1,9 @@
-"""Benchmarks: `posegate benchmark data` (input pipeline throughput)."""
+"""Benchmarks: `posegate benchmark data|train` (input pipeline, training step).
+
+`posegate benchmark train --preset NAME [--json]` times training steps on
+random in-memory data at the preset's input size, with and without XLA
+(`--jit_compile both|on|off`), and reports images/s, steps/s and peak memory.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +13,7 @@ from absl import app, flags
 
 FLAGS = flags.FLAGS
 flags.DEFINE_enum(
-    "what", None, ["data"], "What to benchmark (or give it positionally)."
+    "what", None, ["data", "train"], "What to benchmark (or give it positionally)."
 )
 flags.DEFINE_string("source", None, "TFRecord directory (default: synthetic JPEGs).")
 flags.DEFINE_bool("json", False, "Print the result as one JSON object.")
@@ -18,6 +23,12 @@ flags.DEFINE_integer("num_stacks", 4, "Number of stacks (targets per example).")
 flags.DEFINE_integer("num_batches", 40, "Timed batches.")
 flags.DEFINE_integer("num_images", 64, "Synthetic images to generate without --source.")
 flags.DEFINE_bool("crop_decode", True, "Decode only the crop window of JPEGs.")
+flags.DEFINE_string("preset", "posegate_tiny", "train: model preset.")
+flags.DEFINE_integer("train_steps", 10, "train: timed training steps.")
+flags.DEFINE_integer("warmup_steps", 3, "train: untimed steps (trace, compile).")
+flags.DEFINE_enum(
+    "jit_compile", "both", ["both", "on", "off"], "train: XLA settings to time."
+)
 
 
 def _data() -> dict:
@@ -34,8 +45,21 @@ def _data() -> dict:
     )
 
 
-# Mode name -> library call returning a flat result dict. Add "train" here.
-MODES = {"data": _data}
+def _train() -> dict:
+    from keras_posegate.training.benchmark import benchmark_train
+
+    settings = {"both": (False, True), "on": (True,), "off": (False,)}
+    return benchmark_train(
+        FLAGS.preset,
+        batch_size=FLAGS.batch_size,
+        steps=FLAGS.train_steps,
+        warmup=FLAGS.warmup_steps,
+        jit_compile=settings[FLAGS.jit_compile],
+    )
+
+
+# Mode name -> library call returning a flat result dict.
+MODES = {"data": _data, "train": _train}
 
 
 def main(argv: list[str]) -> None:

@@ -1,4 +1,10 @@
-"""Train a model with model.fit (the paper's recipe by default); resumable."""
+"""Train a model with model.fit (the paper's recipe by default); resumable.
+
+`posegate train --model_dir DIR` alone resumes the run in DIR with its saved
+`train_config.json` (other flags are then ignored). Exit codes: 0 done,
+2 unusable `--model_dir` or flags, 3 the loss became NaN (the last good epoch
+is kept; rerun to resume from it after fixing the cause).
+"""
 
 from __future__ import annotations
 
@@ -52,9 +58,14 @@ def main(argv):
     del argv
     from keras_posegate.training import TrainConfig, train
     from keras_posegate.training.config import CONFIG_FILE
-    from keras_posegate.training.trainer import TrainingDiverged
+    from keras_posegate.training.trainer import TrainingDiverged, check_model_dir
 
     model_dir = _MODEL_DIR.value
+    try:
+        check_model_dir(model_dir)
+    except OSError as e:
+        print(f"posegate train: {e}", file=sys.stderr)
+        sys.exit(2)
     if os.path.isfile(os.path.join(model_dir, CONFIG_FILE)):
         config = TrainConfig.load(model_dir)
         print(f"Resuming the run in {model_dir} with its saved configuration.")
@@ -70,8 +81,9 @@ def main(argv):
             strategy=_STRATEGY.value, seed=_SEED.value, val_flip=_VAL_FLIP.value,
         )  # fmt: skip
     try:
-        train(config)
+        history = train(config)
     except TrainingDiverged as e:
         print(f"posegate train: {e}", file=sys.stderr)
         sys.exit(3)
-    print(f"Done. Models: {os.path.join(model_dir, 'best.keras')}, last.keras")
+    if history is not None:
+        print(f"Done. Models: {os.path.join(model_dir, 'best.keras')}, last.keras")

@@ -72,7 +72,7 @@ def evaluate(
     if "pckh@0.1" in scores:
         table += (
             f"\nPCKh@0.1 mean: {scores['pckh@0.1'].mean:.1f}   "
-            f"AUC (PCKh 0-0.5): {scores['auc']:.1f}"
+            f"AUC (PCKh 0-0.5): {scores['auc'].mean:.1f}"
         )
     if predictions_out:
         write_predictions(pred, predictions_out, dataset)

@@ -9,6 +9,7 @@ import keras
 
 from keras_posegate.codec import HeatmapCodec
 from keras_posegate.datasets.info import DatasetInfo
+from keras_posegate.training.history import best_so_far
 
 
 def save_model_atomic(model, path: str) -> str:
@@ -52,13 +53,16 @@ class ValidationPCK(keras.callbacks.Callback):
 
 class AtomicCheckpoints(keras.callbacks.Callback):
     """Writes `last.keras` every epoch and `best.keras` when `monitor` improves
-    (higher is better for `val_pck`, lower for losses), each atomically."""
+    (higher is better for `val_pck`, lower for losses), each atomically.
+
+    On resume the best value so far is read back from `history.csv`, so a
+    worse epoch after a restart does not replace `best.keras`."""
 
     def __init__(self, model_dir: str, monitor: str = "val_pck"):
         super().__init__()
         self.model_dir, self.monitor = model_dir, monitor
         self.higher_is_better = "pck" in monitor
-        self.best = -math.inf if self.higher_is_better else math.inf
+        self.best = best_so_far(model_dir, monitor, self.higher_is_better)
 
     def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
         logs = logs or {}

@@ -36,6 +36,9 @@ class TrainConfig:
         steps_per_epoch: cap on steps per epoch (None: one pass).
         val_flip: flip test in the per-epoch validation PCKh.
         sigma: heatmap Gaussian sigma, in heatmap pixels.
+        model_config_overrides: extra `PoseGateConfig` fields over the preset
+            (e.g. `{"width": 16, "input_size": 64}` for tiny test models);
+            applied last, so they win over the dataset and ablation overrides.
     """
 
     preset: str = "posegate_4x144"
@@ -58,6 +61,7 @@ class TrainConfig:
     steps_per_epoch: int | None = None
     val_flip: bool = False
     sigma: float = 2.0
+    model_config_overrides: dict | None = None
 
     def __post_init__(self):
         if self.final_learning_rate is None:
@@ -83,11 +87,12 @@ class TrainConfig:
         for key in ("gate", "gate_value", "fusion"):
             if getattr(self, key) is not None:
                 overrides[key] = getattr(self, key)
+        overrides.update(self.model_config_overrides or {})
         return overrides
 
     def save(self, model_dir: str) -> str:
         path = os.path.join(model_dir, CONFIG_FILE)
-        tmp = path + ".tmp"
+        tmp = f"{path}.tmp-{os.getpid()}"  # workers may save at the same time
         with open(tmp, "w") as f:
             json.dump(dataclasses.asdict(self), f, indent=2)
         os.replace(tmp, path)

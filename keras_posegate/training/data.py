@@ -45,9 +45,11 @@ def train_and_val_datasets(
     from keras_posegate.data import build_dataset
 
     train_src, val_src = resolve_sources(config.dataset, config.data_dir)
+    # With a step cap, Keras keeps one iterator across epochs: repeat the data
+    # so that later epochs do not run out of batches.
     train_ds = build_dataset(
         train_src, info, codec, num_stacks, config.batch_size, training=True,
-        seed=config.seed,
+        seed=config.seed, repeat=config.steps_per_epoch is not None,
     )  # fmt: skip
     val_ds = None
     if val_src is not None:

@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+REFERENCE_EPOCHS = 200
+
 
 def drop_epochs(
-    config_drops: tuple[int, ...], epochs: int, reference: int = 200
+    config_drops: tuple[int, ...], epochs: int, reference: int = REFERENCE_EPOCHS
 ) -> list[int]:
-    """Drop epochs of a `reference`-epoch recipe scaled to `epochs`."""
+    """0-based epochs at which the rate drops: the `reference`-epoch recipe's
+    drops scaled to `epochs`, one entry per drop (duplicates kept: on a short
+    run several drops can fall on the same epoch).
+
+    Each drop lands in `[1, epochs - 1]` (epoch 0 for a one-epoch run), so all
+    of them happen and the last epoch always trains at the final rate.
+    """
+    last = max(0, epochs - 1)
     return sorted(
-        {max(1, round(e * epochs / reference)) for e in config_drops if e < reference}
+        min(last, max(1, round(e * epochs / reference))) for e in config_drops
     )
 
 
@@ -19,11 +28,14 @@ def learning_rate(
 
     The paper says the rate goes "from 2.5e-4 to 1e-5, dropping at epochs 75, 100
     and 150"; we divide it by the same factor at each drop, so that after the
-    last one it is exactly `final` (2.5e-4, 8.55e-5, 2.92e-5, 1e-5).
+    last one it is exactly `final` (2.5e-4, 8.55e-5, 2.92e-5, 1e-5). The drops
+    scale with `epochs` (`drop_epochs`); drops that fall on the same epoch of a
+    short run are applied together.
     """
     boundaries = drop_epochs(tuple(drops), epochs)
     if not boundaries:
         return initial
-    factor = (final / initial) ** (1.0 / len(boundaries))
     passed = sum(1 for b in boundaries if epoch >= b)
-    return initial * factor**passed
+    if passed == len(boundaries):
+        return final
+    return initial * (final / initial) ** (passed / len(boundaries))

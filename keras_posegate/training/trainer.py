@@ -3,8 +3,10 @@
 Resume: `BackupAndRestore` keeps the weights, optimizer and epoch in
 `MODEL_DIR/backup/`; rerunning with the same `model_dir` continues at the epoch
 that was interrupted (the learning rate follows the epoch, so the schedule is
-unchanged). A NaN loss raises (`TerminateOnNaN(raise_error=True)`), which keeps
-the backup of the last good epoch, and the run stops with `TrainingDiverged`.
+unchanged) and `history.csv` keeps each epoch once. The backup is kept after
+the last epoch, so rerunning a finished run does nothing. A NaN loss raises
+(`TerminateOnNaN(raise_error=True)`), which keeps the backup and `last.keras`
+of the last good epoch, and the run stops with `TrainingDiverged`.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from keras_posegate.training import callbacks as cb
 from keras_posegate.training.config import TrainConfig
 from keras_posegate.training.data import train_and_val_datasets
 from keras_posegate.training.distribute import make_strategy
+from keras_posegate.training.history import BACKUP_DIR, backup_epoch, trim_history
 from keras_posegate.training.schedule import learning_rate
 
 MIN_FREE_BYTES = 200 * 1024**2
@@ -76,14 +79,19 @@ def compile_model(model, config: TrainConfig) -> None:
     )
 
 
+def epoch_learning_rate(config: TrainConfig, epoch: int) -> float:
+    """The learning rate of a 0-based `epoch` under `config`'s schedule."""
+    return learning_rate(
+        epoch, config.epochs, config.learning_rate,
+        config.final_learning_rate, config.lr_drop_epochs,
+    )  # fmt: skip
+
+
 def _callbacks(config: TrainConfig, val_ds, codec, info, counter) -> list:
     from keras_posegate.data import SkipReport
 
     def schedule(epoch, lr):
-        return learning_rate(
-            epoch, config.epochs, config.learning_rate,
-            config.final_learning_rate, config.lr_drop_epochs,
-        )  # fmt: skip
+        return epoch_learning_rate(config, epoch)
 
     found = [SkipReport(counter), keras.callbacks.LearningRateScheduler(schedule)]
     if val_ds is not None:
@@ -97,12 +105,32 @@ def _callbacks(config: TrainConfig, val_ds, codec, info, counter) -> list:
             os.path.join(config.model_dir, "history.csv"), append=True
         ),
         keras.callbacks.TensorBoard(os.path.join(config.model_dir, "logs")),
-        keras.callbacks.BackupAndRestore(os.path.join(config.model_dir, "backup")),
+        keras.callbacks.BackupAndRestore(
+            os.path.join(config.model_dir, BACKUP_DIR),
+            double_checkpoint=True,
+            delete_checkpoint=False,
+        ),  # fmt: skip
     ]
 
 
-def train(config: TrainConfig, verbose: int | str = "auto") -> keras.callbacks.History:
-    """Train (or resume) a model as `config` says; returns the Keras history.
+def _is_nan_stop(error: RuntimeError) -> bool:
+    """Whether `error` is `TerminateOnNaN(raise_error=True)`'s."""
+    return "NaN or Inf loss" in str(error)
+
+
+def train(
+    config: TrainConfig,
+    verbose: int | str = "auto",
+    callbacks: list | None = None,
+) -> keras.callbacks.History | None:
+    """Train (or resume) a model as `config` says; returns the Keras history
+    (None when `model_dir` holds a finished run, which is left as it is).
+
+    Args:
+        config: the run.
+        verbose: `model.fit` verbosity.
+        callbacks: extra Keras callbacks, run after the built-in ones (after
+            the epoch's backup is written).
 
     Raises:
         TrainingDiverged: the loss became NaN (the last good epoch is kept).
@@ -110,34 +138,46 @@ def train(config: TrainConfig, verbose: int | str = "auto") -> keras.callbacks.H
     """
     check_model_dir(config.model_dir)
     config.save(config.model_dir)
-    if config.mixed_precision:
-        gpu = bool(__import__("tensorflow").config.list_physical_devices("GPU"))
-        keras.mixed_precision.set_global_policy(
-            "mixed_float16" if gpu else "mixed_bfloat16"
-        )
-    keras.utils.set_random_seed(config.seed)
+    done = backup_epoch(config.model_dir)
+    if done >= config.epochs:
+        print(f"{config.model_dir}: all {config.epochs} epochs are done.")
+        return None
     strategy = make_strategy(config.strategy)
+    _set_precision(config.mixed_precision)
+    keras.utils.set_random_seed(config.seed)
     if config.strategy == "multi_worker":
         from keras_posegate.training.multi_worker import train_multi_worker
 
         return train_multi_worker(config, strategy, verbose)
+    trim_history(config.model_dir, done)
     with strategy.scope():
         model = build_model(config)
         compile_model(model, config)
     info = get_info(config.dataset)
     codec = HeatmapCodec(model.input_size, sigma=config.sigma)
     train_ds, val_ds = train_and_val_datasets(config, info, codec, model.num_stacks)
+    found = _callbacks(config, val_ds, codec, info, train_ds.skip_counter)
     try:
-        history = model.fit(
+        return model.fit(
             train_ds, epochs=config.epochs, steps_per_epoch=config.steps_per_epoch,
-            callbacks=_callbacks(config, val_ds, codec, info, train_ds.skip_counter),
-            verbose=verbose,
+            callbacks=found + list(callbacks or []), verbose=verbose,
         )  # fmt: skip
     except RuntimeError as e:
-        if "NaN" in str(e) or "nan" in str(e):
+        if _is_nan_stop(e):
             raise TrainingDiverged(
                 f"Loss became NaN; stopped. The last good epoch is kept in "
-                f"{os.path.join(config.model_dir, 'backup')} and last.keras."
+                f"{os.path.join(config.model_dir, BACKUP_DIR)} and last.keras; "
+                "lower --learning_rate or check the data, then rerun to resume."
             ) from e
         raise
-    return history
+
+
+def _set_precision(mixed: bool) -> None:
+    """float16 compute on GPU, bfloat16 on CPU, when `mixed`."""
+    if mixed:
+        import tensorflow as tf
+
+        gpu = bool(tf.config.list_physical_devices("GPU"))
+        keras.mixed_precision.set_global_policy(
+            "mixed_float16" if gpu else "mixed_bfloat16"
+        )

@@ -1,0 +1,119 @@
+"""The distributed training step and epoch loop of `multi_worker.py`."""
+
+from __future__ import annotations
+
+import math
+
+import keras
+import tensorflow as tf
+
+from keras_posegate.losses import heatmap_mse
+from keras_posegate.training.config import TrainConfig
+
+
+def count_steps(config: TrainConfig) -> int:
+    """Steps in one pass over the training set (full batches only)."""
+    from keras_posegate.data import read_manifest
+    from keras_posegate.training.data import resolve_sources
+
+    source, _ = resolve_sources(config.dataset, config.data_dir)
+    if isinstance(source, str):
+        num = sum(s["count"] for s in read_manifest(source)["shards"])
+    else:
+        num = len(source)
+    if num < config.batch_size:
+        raise ValueError(
+            f"batch_size={config.batch_size} is larger than the {num} training "
+            f"examples in data_dir={config.data_dir!r}."
+        )
+    return num // config.batch_size
+
+
+def replica_loss(model, images, heatmaps, weights, global_batch: int):
+    """This replica's share of the global-batch loss: per stack the masked
+    heatmap MSE (mean over the replica's B x J), times B_replica / B_global, so
+    that the SUM over replicas is `MaskedHeatmapMSE`'s value on the global
+    batch; stacks are summed (equal weights, paper Eq. 2)."""
+    outputs = model(images, training=True)
+    local = tf.cast(tf.shape(images)[0], tf.float32)
+    loss = tf.add_n(
+        [
+            tf.cast(heatmap_mse(t, p, w), tf.float32)
+            for t, p, w in zip(heatmaps, outputs, weights, strict=True)
+        ]
+    )
+    loss = loss * local / float(global_batch)
+    if model.losses:
+        replicas = tf.distribute.get_strategy().num_replicas_in_sync
+        loss += tf.add_n(model.losses) / replicas
+    return loss
+
+
+class EpochLoop:
+    """Runs epochs of `steps` distributed training steps.
+
+    Args:
+        model: a compiled model (its optimizer is used), built in the scope.
+        strategy: the strategy.
+        dataset: the repeated training pipeline `(images, heatmaps, weights)`.
+        steps: steps per epoch.
+        global_batch: the global batch size.
+    """
+
+    def __init__(self, model, strategy, dataset, steps: int, global_batch: int):
+        self.model, self.strategy, self.steps = model, strategy, steps
+        self.global_batch = global_batch
+        options = tf.data.Options()
+        options.experimental_distribute.auto_shard_policy = (
+            tf.data.experimental.AutoShardPolicy.DATA
+        )
+        dist = strategy.experimental_distribute_dataset(dataset.with_options(options))
+        self.iterator = iter(dist)
+        self.step = tf.function(self._step)
+
+    def _step(self, iterator):
+        def replica_step(images, heatmaps, weights):
+            with tf.GradientTape() as tape:
+                loss = replica_loss(
+                    self.model, images, heatmaps, weights, self.global_batch
+                )
+            variables = self.model.trainable_variables
+            grads = tape.gradient(loss, variables)
+            self.model.optimizer.apply_gradients(zip(grads, variables, strict=True))
+            return loss
+
+        per_replica = self.strategy.run(replica_step, args=next(iterator))
+        return self.strategy.reduce(tf.distribute.ReduceOp.SUM, per_replica, axis=None)
+
+    def run_epoch(self, epoch: int, config: TrainConfig, verbose) -> dict:
+        """One epoch at the schedule's rate; returns `{"loss", "learning_rate"}`.
+
+        Raises:
+            TrainingDiverged: the loss became NaN or infinite.
+        """
+        from keras_posegate.training.trainer import epoch_learning_rate
+
+        rate = epoch_learning_rate(config, epoch)
+        self.model.optimizer.learning_rate.assign(rate)
+        verbose = 1 if verbose == "auto" else int(verbose)
+        bar = keras.utils.Progbar(self.steps, verbose=verbose) if verbose else None
+        if bar is not None:
+            print(f"Epoch {epoch + 1}/{config.epochs}")
+        total = 0.0
+        for i in range(self.steps):
+            loss = float(self.step(self.iterator))
+            _check_finite(loss, epoch, i, config.model_dir)
+            total += loss
+            if bar is not None:
+                bar.update(i + 1, [("loss", loss)])
+        return {"loss": total / self.steps, "learning_rate": rate}
+
+
+def _check_finite(loss: float, epoch: int, step: int, model_dir: str) -> None:
+    if not math.isfinite(loss):
+        from keras_posegate.training.trainer import TrainingDiverged
+
+        raise TrainingDiverged(
+            f"Loss became NaN at epoch {epoch}, step {step}; stopped. The last "
+            f"good epoch is kept in {model_dir}/backup and last.keras."
+        )
