@@ -32,8 +32,8 @@ def make_examples(
 
     Returns:
         `{"images": (n, S, S, 3) float32 in [0, 1], "joints": (n, J, 2) (x, y)
-        input pixels, "head_boxes": (n, 2, 2) [[x1, y1], [x2, y2]] of side
-        S / 8 (for PCKh)}`.
+        input pixels, "head_boxes": (n, 4) x1, y1, x2, y2 of side S / 8
+        (for PCKh)}`.
     """
     rng = np.random.default_rng(seed)
     size, radius = input_size, max(1.5, input_size / 48)
@@ -49,7 +49,7 @@ def make_examples(
             images[i][disc] = colors[j]
     side = size / 8
     corner = rng.uniform(0, size - side, size=(n, 2))
-    boxes = np.stack([corner, corner + side], axis=1)
+    boxes = np.concatenate([corner, corner + side], axis=1)
     return {"images": images, "joints": joints.astype(np.float32), "head_boxes": boxes}
 
 
