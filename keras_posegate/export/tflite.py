@@ -116,7 +116,6 @@ def convert_qat(qat_model, io_dtype: str = "int8") -> bytes:
     single = tf_keras.Model(qat_model.inputs, qat_model.outputs[-1])
     converter = tf.lite.TFLiteConverter.from_keras_model(single)
     converter.optimizations = [tf.lite.Optimize.DEFAULT]
-    converter.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS_INT8]
     _set_io(converter, io_dtype)
     return converter.convert()
 
