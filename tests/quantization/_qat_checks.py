@@ -82,7 +82,8 @@ def main(out_dir):
     results["audit_ok"] = audit.ok
     results["audit_violations"] = audit.violations[:5]
     results["op_counts"] = audit.op_counts
-    results["metadata"] = json.load(open(meta))
+    with open(meta) as f:
+        results["metadata"] = json.load(f)
     print("RESULTS " + json.dumps(results))
 
 
