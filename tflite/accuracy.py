@@ -96,7 +96,7 @@ def main(argv: list[str] | None = None) -> int:
     import keras_posegate.models  # noqa: F401
     from keras_posegate.quantization.synthetic import make_examples
 
-    model = keras.saving.load_model(args.keras)
+    model = keras.saving.load_model(args.keras, compile=False)
     cfg = model.config_record
     examples = make_examples(args.num, cfg.input_size, cfg.num_joints, args.seed)
     models = {os.path.basename(p): p for p in args.tflite}

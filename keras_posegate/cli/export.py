@@ -78,7 +78,7 @@ def main(argv):
 
         if _MODEL.value is None:
             raise flags.ValidationError("--model is required")
-        model = keras.saving.load_model(_MODEL.value)
+        model = keras.saving.load_model(_MODEL.value, compile=False)
         if _FORMAT.value == "saved_model":
             from keras_posegate.export.saved_model import export_saved_model
 

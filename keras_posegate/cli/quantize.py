@@ -56,7 +56,7 @@ def main(argv):
     import keras_posegate.models  # noqa: F401  (registers the Keras 3 classes)
 
     # Keras 3 reads the model first; tfmot is imported afterwards, in qat.quantize.
-    model = keras.saving.load_model(_MODEL.value)
+    model = keras.saving.load_model(_MODEL.value, compile=False)
     from keras_posegate.quantization.qat import quantize_trained_model
 
     dataset = training_dataset(model.config_record, model.config_record.num_stacks)
