@@ -1,0 +1,143 @@
+"""TF Serving export: a versioned SavedModel with named signatures.
+
+`DIR/NAME/<version>/`, written to a temporary folder beside it and renamed when
+complete. Signatures (input names explicit):
+
+- `serving_default(image_bytes: string [B])`: encoded images (JPEG / PNG / BMP /
+  GIF; the REST form `{"instances": [{"b64": "..."}]}`). Each image is the whole
+  person box: letterboxed to the model's input size (aspect ratio kept, centred
+  on black), run, decoded in-graph (argmax + quarter-pixel shift) and mapped
+  back. Returns `keypoints` `(B, J, 2)` (x, y) in original-image pixels and
+  `scores` `(B, J)` (heatmap maxima). Undecodable images fail with the decoder's
+  "Unknown image file format" error, images over `max_pixels` or `max_bytes`
+  with "image too large".
+- `heatmaps(image: uint8 [B, S, S, 3])`: images already at the input size.
+  Returns `heatmaps` (the last stack's, `(B, S/4, S/4, J)`), and `keypoints`
+  (input pixels) and `scores`.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+
+import tensorflow as tf
+
+from keras_posegate.export.decode_tf import (
+    decode_heatmaps,
+    input_to_original,
+    letterbox,
+)
+
+STRIDE = 4
+
+
+class PoseServingModule(tf.Module):
+    """`tf.Module` over a Keras 3 `PoseGateModel` with the serving signatures.
+
+    Args:
+        model: the Keras 3 model.
+        max_pixels: largest decoded image (height x width) accepted.
+        max_bytes: largest encoded image accepted.
+    """
+
+    def __init__(self, model, max_pixels: int = 4096 * 4096, max_bytes: int = 20 << 20):
+        super().__init__(name="posegate_serving")
+        self.model = model
+        self.size = int(model.config_record.input_size)
+        self.max_pixels = int(max_pixels)
+        self.max_bytes = int(max_bytes)
+        size = self.size
+        self.serving_default = tf.function(
+            self._from_bytes,
+            input_signature=[tf.TensorSpec([None], tf.string, name="image_bytes")],
+        )
+        self.heatmaps = tf.function(
+            self._from_pixels,
+            input_signature=[
+                tf.TensorSpec([None, size, size, 3], tf.uint8, name="image")
+            ],
+        )
+
+    def _run(self, images: tf.Tensor):
+        heatmaps = self.model(images, training=False)[-1]
+        coords, scores = decode_heatmaps(heatmaps)
+        return heatmaps, (coords + 0.5) * STRIDE - 0.5, scores
+
+    def _decode_one(self, encoded: tf.Tensor):
+        checks = [
+            tf.debugging.assert_less_equal(
+                tf.strings.length(encoded), self.max_bytes,
+                message=f"image too large: more than {self.max_bytes} bytes",
+            )
+        ]  # fmt: skip
+        with tf.control_dependencies(checks):
+            image = tf.io.decode_image(encoded, channels=3, expand_animations=False)
+        hw = tf.cast(tf.shape(image)[:2], tf.int64)
+        checks = [
+            tf.debugging.assert_less_equal(
+                hw[0] * hw[1], tf.constant(self.max_pixels, tf.int64),
+                message=f"image too large: more than {self.max_pixels} pixels",
+            )
+        ]  # fmt: skip
+        with tf.control_dependencies(checks):
+            canvas, scale, offset = letterbox(image, self.size)
+        return canvas, tf.concat([scale, offset], 0)
+
+    def _from_bytes(self, image_bytes):
+        canvases, geometry = tf.map_fn(
+            self._decode_one,
+            image_bytes,
+            fn_output_signature=(
+                tf.TensorSpec([self.size, self.size, 3], tf.float32),
+                tf.TensorSpec([4], tf.float32),
+            ),
+        )
+        _, xy, scores = self._run(canvases)
+        scale, offset = geometry[:, None, :2], geometry[:, None, 2:]
+        return {"keypoints": input_to_original(xy, scale, offset), "scores": scores}
+
+    def _from_pixels(self, image):
+        heatmaps, xy, scores = self._run(tf.cast(image, tf.float32) / 255.0)
+        return {"heatmaps": heatmaps, "keypoints": xy, "scores": scores}
+
+
+def next_version(base: str) -> int:
+    """1 + the largest integer version folder under `base` (1 when none)."""
+    if not os.path.isdir(base):
+        return 1
+    versions = [int(d) for d in os.listdir(base) if d.isdigit()]
+    return max(versions, default=0) + 1
+
+
+def export_saved_model(
+    model, export_dir: str, name: str = "posegate", version: int | None = None
+) -> str:
+    """Write `export_dir/name/<version>/` atomically; returns its path.
+
+    Raises:
+        ValueError: when that version already exists.
+    """
+    base = os.path.join(export_dir, name)
+    version = next_version(base) if version is None else int(version)
+    final = os.path.join(base, str(version))
+    if os.path.exists(final):
+        raise ValueError(f"SavedModel version already exists: {final}")
+    os.makedirs(base, exist_ok=True)
+    module = PoseServingModule(model)
+    tmp = tempfile.mkdtemp(prefix=f".tmp-{version}-", dir=base)
+    try:
+        tf.saved_model.save(
+            module,
+            tmp,
+            signatures={
+                "serving_default": module.serving_default,
+                "heatmaps": module.heatmaps,
+            },
+        )
+        os.replace(tmp, final)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return final

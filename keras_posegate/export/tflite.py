@@ -1,0 +1,139 @@
+"""TFLite conversion: float32 / float16 / int8 (post-training) from the Keras 3
+model, and qat from the tf_keras QAT model. Every exported model has ONE input
+(`image`, NHWC RGB) and ONE output: the last stack's heatmaps.
+
+Input and output types: "float32" (RGB in [0, 1]), or "int8" / "uint8" (only
+for the integer models), whose scale and zero point go into the metadata JSON
+(`metadata.py`); the app feeds `pixel / 255` quantized with them.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable
+
+import numpy as np
+import tensorflow as tf
+from tensorflow.python.framework.convert_to_constants import (
+    convert_variables_to_constants_v2,
+)
+
+from keras_posegate.evaluation._io import atomic_write_bytes
+from keras_posegate.export.metadata import tflite_metadata, write_metadata
+
+QUANTIZATIONS = ("float32", "float16", "int8", "qat")
+IO_DTYPES = ("float32", "int8", "uint8")
+
+
+def check_options(quantization: str, io_dtype: str) -> None:
+    """Raise `ValueError` on an unknown or incompatible quantization / io type."""
+    if quantization not in QUANTIZATIONS:
+        raise ValueError(
+            f"quantization must be one of {QUANTIZATIONS}. "
+            f"Received: quantization={quantization!r}"
+        )
+    if io_dtype not in IO_DTYPES:
+        raise ValueError(
+            f"io_dtype must be one of {IO_DTYPES}. Received: io_dtype={io_dtype!r}"
+        )
+    if io_dtype != "float32" and quantization in ("float32", "float16"):
+        raise ValueError(
+            "Integer input/output needs an integer model (int8 or qat). "
+            f"Received: quantization={quantization!r}, io_dtype={io_dtype!r}"
+        )
+
+
+def representative_from_dataset(
+    dataset: tf.data.Dataset, num_batches: int = 16
+) -> Callable[[], Iterable[list[np.ndarray]]]:
+    """A TFLite representative-dataset callable: single images from the first
+    `num_batches` batches of a pipeline of `(images, ...)` batches."""
+
+    def gen():
+        for element in dataset.take(num_batches):
+            images = element[0] if isinstance(element, tuple | list) else element
+            for image in np.asarray(images, np.float32):
+                yield [image[None]]
+
+    return gen
+
+
+def _final_heatmaps_function(model) -> tf.types.experimental.ConcreteFunction:
+    size = model.config_record.input_size
+    spec = tf.TensorSpec((1, size, size, 3), tf.float32, name="image")
+
+    @tf.function(input_signature=[spec])
+    def heatmaps(image):
+        return {"heatmaps": model(image, training=False)[-1]}
+
+    # Freeze the Keras 3 variables into constants (the converter would otherwise
+    # keep resource variables, which calibration cannot read).
+    return convert_variables_to_constants_v2(heatmaps.get_concrete_function())
+
+
+def _set_io(converter, io_dtype: str) -> None:
+    if io_dtype != "float32":
+        dtype = {"int8": tf.int8, "uint8": tf.uint8}[io_dtype]
+        converter.inference_input_type = dtype
+        converter.inference_output_type = dtype
+
+
+def convert_keras(
+    model,
+    quantization: str = "float32",
+    representative: Callable | None = None,
+    io_dtype: str = "float32",
+) -> bytes:
+    """Convert the Keras 3 `PoseGateModel` ("float32", "float16" or "int8").
+
+    "int8" is full-integer post-training quantization: `representative` (see
+    `representative_from_dataset`) is required; all ops are int8 builtins.
+    """
+    check_options(quantization, io_dtype)
+    if quantization == "qat":
+        raise ValueError("quantization='qat' converts the QAT model: use convert_qat")
+    function = _final_heatmaps_function(model)
+    converter = tf.lite.TFLiteConverter.from_concrete_functions([function])
+    if quantization == "float16":
+        converter.optimizations = [tf.lite.Optimize.DEFAULT]
+        converter.target_spec.supported_types = [tf.float16]
+    elif quantization == "int8":
+        if representative is None:
+            raise ValueError("quantization='int8' needs a representative dataset")
+        converter.optimizations = [tf.lite.Optimize.DEFAULT]
+        converter.representative_dataset = representative
+        converter.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS_INT8]
+    _set_io(converter, io_dtype)
+    return converter.convert()
+
+
+def convert_qat(qat_model, io_dtype: str = "int8") -> bytes:
+    """Convert the tf_keras QAT model (`keras_posegate.quantization.qat`) to an
+    all-int8 TFLite model with the last stack's heatmaps as its one output."""
+    import tf_keras
+
+    check_options("qat", io_dtype)
+    single = tf_keras.Model(qat_model.inputs, qat_model.outputs[-1])
+    converter = tf.lite.TFLiteConverter.from_keras_model(single)
+    converter.optimizations = [tf.lite.Optimize.DEFAULT]
+    _set_io(converter, io_dtype)
+    return converter.convert()
+
+
+def write_tflite(
+    model_content: bytes,
+    export_dir: str,
+    quantization: str,
+    preset: str | None = None,
+    dataset: str = "mpii",
+) -> tuple[str, str]:
+    """Write `posegate_{quantization}.tflite` and its `.json` metadata atomically.
+
+    Returns:
+        `(model path, metadata path)`.
+    """
+    name = f"posegate_{quantization}.tflite"
+    path = atomic_write_bytes(os.path.join(export_dir, name), model_content)
+    metadata = tflite_metadata(model_content, name, preset, dataset)
+    meta_path = write_metadata(metadata, path.removesuffix(".tflite") + ".json")
+    return path, meta_path

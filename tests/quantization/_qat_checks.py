@@ -1,0 +1,91 @@
+"""Run in a child process by test_qat.py: tfmot switches its process to Keras 2,
+so these checks never share a pytest worker with the Keras 3 tests.
+
+Prints one JSON line of measurements for the test to assert on.
+"""
+
+import json
+import os
+import sys
+
+os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+
+import numpy as np  # noqa: E402
+import tf_keras  # noqa: E402
+
+from keras_posegate.models import PoseGateModel, build_graph  # noqa: E402
+from keras_posegate.quantization import qat  # noqa: E402
+from keras_posegate.quantization.synthetic import (  # noqa: E402
+    make_dataset,
+    make_examples,
+)
+
+SMALL = dict(
+    num_stacks=2, width=16, input_size=64, depth=2, bottom_blocks=1, stem_width=8
+)
+
+
+def trained_like_model():
+    model = PoseGateModel(**SMALL)
+    rng = np.random.default_rng(0)
+    for layer in model.layers:  # non-trivial gates and BN statistics
+        if type(layer).__name__ in ("SoftGate", "BatchNormalization"):
+            layer.set_weights(
+                [rng.uniform(0.3, 1.0, w.shape).astype("float32")
+                 for w in layer.get_weights()]
+            )  # fmt: skip
+    return model
+
+
+def main(out_dir):
+    results = {}
+    model = trained_like_model()
+    twin = qat.float_twin(model)  # raises if outputs disagree
+    x = make_examples(4, 64, seed=1)["images"]
+    results["twin_max_diff"] = max(
+        float(np.abs(np.asarray(a) - np.asarray(b)).max())
+        for a, b in zip(model(x), twin(x), strict=True)
+    )
+    inputs, outputs = build_graph(tf_keras, model.config_record.replace(width=20))
+    try:
+        from keras_posegate.models.transfer import copy_weights
+
+        copy_weights(model, tf_keras.Model(inputs, outputs))
+        results["mismatch_error"] = None
+    except ValueError as e:
+        results["mismatch_error"] = str(e)
+
+    dataset = make_dataset(make_examples(16, 64), 2, batch_size=8)
+    qat_model = qat.quantize(twin)
+    results["loss"] = qat.fine_tune(qat_model, dataset, epochs=1)["loss"]
+    before = [np.asarray(y) for y in qat_model(x, training=False)]
+    qat.save_qat(qat_model, model.config_record, os.path.join(out_dir, "rt"))
+    loaded, config = qat.load_qat(os.path.join(out_dir, "rt.weights.h5"))
+    after = [np.asarray(y) for y in loaded(x, training=False)]
+    results["round_trip_max_diff"] = max(
+        float(np.abs(a - b).max()) for a, b in zip(before, after, strict=True)
+    )
+    results["round_trip_config"] = config == model.config_record
+    results["qat_vs_float_max_diff"] = float(
+        np.abs(before[-1] - np.asarray(model(x)[-1])).max()
+    )
+    results["float_max_abs"] = float(np.abs(np.asarray(model(x)[-1])).max())
+
+    from keras_posegate.export.tflite import convert_qat, write_tflite
+
+    sys.path.insert(0, os.getcwd())
+    from tflite.audit import audit_int8
+
+    content = convert_qat(loaded, io_dtype="int8")
+    path, meta = write_tflite(content, out_dir, "qat", preset=None)
+    audit = audit_int8(path)
+    results["audit_ok"] = audit.ok
+    results["audit_violations"] = audit.violations[:5]
+    results["op_counts"] = audit.op_counts
+    with open(meta) as f:
+        results["metadata"] = json.load(f)
+    print("RESULTS " + json.dumps(results))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])

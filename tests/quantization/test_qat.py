@@ -1,0 +1,95 @@
+"""QAT: weight copy and parity, QuantizeConfigs, fine-tuning, HDF5 round trip,
+conversion to an all-int8 TFLite model, and `posegate quantize` via the
+subprocess helper. The tfmot work runs in child processes (it switches its
+process to Keras 2); the last test checks this worker is still Keras 3."""
+
+import json
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+SMALL = dict(
+    num_stacks=2, width=16, input_size=64, depth=2, bottom_blocks=1, stem_width=8
+)
+
+
+@pytest.fixture(scope="module")
+def results(tmp_path_factory):
+    out = tmp_path_factory.mktemp("qat")
+    env = {**os.environ, "PYTHONPATH": REPO, "KERAS_BACKEND": "tensorflow"}
+    env.pop("TF_USE_LEGACY_KERAS", None)
+    proc = subprocess.run(
+        [sys.executable, os.path.join(REPO, "tests/quantization/_qat_checks.py"),
+         str(out)],
+        capture_output=True, text=True, env=env, cwd=REPO, timeout=400,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    line = [x for x in proc.stdout.splitlines() if x.startswith("RESULTS ")][-1]
+    return json.loads(line.removeprefix("RESULTS "))
+
+
+def test_weight_copy_reproduces_the_keras3_model(results):
+    assert results["twin_max_diff"] < 1e-4
+
+
+def test_weight_copy_fails_loudly_on_mismatch(results):
+    assert "weight shapes differ" in results["mismatch_error"]
+
+
+def test_fine_tuning_runs(results):
+    assert all(np.isfinite(results["loss"])) and len(results["loss"]) == 1
+
+
+def test_qat_model_stays_close_to_float(results):
+    assert results["qat_vs_float_max_diff"] < 0.25 * results["float_max_abs"]
+
+
+def test_checkpoint_round_trip(results):
+    assert results["round_trip_config"]
+    assert results["round_trip_max_diff"] < 1e-5
+
+
+def test_qat_tflite_passes_int8_audit(results):
+    assert results["audit_ok"], results["audit_violations"]
+    assert "DEQUANTIZE" not in results["op_counts"]
+    assert results["op_counts"]["DEPTHWISE_CONV_2D"] > 0  # the affine twins
+
+
+def test_qat_metadata(results):
+    meta = results["metadata"]
+    assert meta["model_file"] == "posegate_qat.tflite"
+    assert meta["input"]["dtype"] == "int8"
+    assert meta["input"]["quantization"]["scale"] > 0
+    assert meta["output"]["height"] == 16 and meta["output"]["num_joints"] == 16
+
+
+def test_quantize_cli_through_subprocess_helper(tmp_path):
+    import keras
+
+    from keras_posegate.models import PoseGateModel
+    from keras_posegate.quantization import run_quantize_subprocess
+
+    model = PoseGateModel(**SMALL)
+    model.save(tmp_path / "m.keras")
+    proc = run_quantize_subprocess(
+        str(tmp_path / "m.keras"), str(tmp_path / "q"), epochs=1,
+        synthetic_batches=1, timeout=300,
+    )  # fmt: skip
+    report = json.loads(proc.stdout[proc.stdout.index("{") :])
+    assert os.path.exists(report["weights"]) and os.path.exists(report["config"])
+    # This process never imported tfmot: still Keras 3.
+    assert "TF_USE_LEGACY_KERAS" not in os.environ
+    assert keras.__version__.startswith("3.")
+    assert "tensorflow_model_optimization" not in sys.modules
+
+
+def test_quantize_cli_needs_data(tmp_path):
+    from keras_posegate.quantization import run_quantize_subprocess
+
+    with pytest.raises(subprocess.CalledProcessError) as info:
+        run_quantize_subprocess(str(tmp_path / "none.keras"), str(tmp_path / "q"))
+    assert info.value.returncode != 0

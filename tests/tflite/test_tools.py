@@ -1,0 +1,107 @@
+"""tflite/ tools: the int8 audit catches a planted float op; accuracy and
+benchmark run on real converted models; the scripts run from the shell."""
+
+import os
+import subprocess
+import sys
+
+import keras
+import numpy as np
+import pytest
+
+from keras_posegate.export import tflite as export_tflite
+from keras_posegate.models import PoseGateModel
+from keras_posegate.quantization.synthetic import make_dataset, make_examples
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, REPO)
+
+from tflite import accuracy, audit, benchmark  # noqa: E402
+
+SMALL = dict(
+    num_stacks=2, width=16, input_size=64, depth=2, bottom_blocks=1, stem_width=8
+)
+
+
+def _representative():
+    rng = np.random.default_rng(0)
+    for _ in range(4):
+        yield [rng.uniform(size=(1, 16, 16, 3)).astype(np.float32)]
+
+
+def _convert(model, int8_only: bool) -> bytes:
+    import tensorflow as tf
+
+    converter = tf.lite.TFLiteConverter.from_keras_model(model)
+    converter.optimizations = [tf.lite.Optimize.DEFAULT]
+    converter.representative_dataset = _representative
+    if int8_only:
+        converter.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS_INT8]
+    converter.inference_input_type = tf.int8
+    converter.inference_output_type = tf.int8
+    return converter.convert()
+
+
+def _tiny(with_float_op: bool):
+    inputs = keras.Input((16, 16, 3))
+    x = keras.layers.Conv2D(4, 3, padding="same")(inputs)
+    if with_float_op:  # no int8 kernel: the converter leaves it in float32
+        x = keras.layers.Lambda(lambda t: keras.ops.cumsum(t, axis=1))(x)
+    return keras.Model(inputs, keras.layers.Conv2D(2, 1)(x))
+
+
+def test_audit_passes_an_integer_model():
+    report = audit.audit_int8(_convert(_tiny(False), int8_only=True))
+    assert report.ok and not report.violations and report.num_ops >= 2
+
+
+def test_audit_catches_a_planted_float_op():
+    report = audit.audit_int8(_convert(_tiny(True), int8_only=False))
+    assert not report.ok
+    assert any("DEQUANTIZE inside the graph" in v for v in report.violations)
+    assert any("float tensors" in v for v in report.violations)
+
+
+@pytest.fixture(scope="module")
+def converted(tmp_path_factory):
+    model = PoseGateModel(**SMALL)
+    out = tmp_path_factory.mktemp("tools")
+    examples = make_examples(8, 64, seed=5)
+    rep = export_tflite.representative_from_dataset(make_dataset(examples, 2, 4), 2)
+    paths = {}
+    for q, r, io in (("float32", None, "float32"), ("int8", rep, "int8")):
+        content = export_tflite.convert_keras(model, q, r, io)
+        paths[q] = export_tflite.write_tflite(content, out, q)[0]
+    return model, examples, paths
+
+
+def test_accuracy_compares_against_keras(converted):
+    model, examples, paths = converted
+    report = accuracy.compare(model, paths, examples)
+    assert set(report) == {"keras", "float32", "int8"}
+    assert report["float32"]["mean_px_to_keras"] < 1e-3
+    assert report["float32"]["pckh"] == pytest.approx(report["keras"]["pckh"])
+    assert 0 <= report["int8"]["pckh"] <= 100
+
+
+def test_benchmark_reports_latency_and_size(converted):
+    _, _, paths = converted
+    report = benchmark.benchmark(list(paths.values()), threads=(1, 2), runs=3)
+    f32, i8 = report["posegate_float32.tflite"], report["posegate_int8.tflite"]
+    assert i8["bytes"] < f32["bytes"]
+    assert f32["threads_1"]["median_ms"] > 0 and i8["threads_2"]["p90_ms"] > 0
+
+
+def test_scripts_run_from_the_shell(converted):
+    _, _, paths = converted
+    env = {**os.environ, "PYTHONPATH": REPO}
+    ok = subprocess.run(
+        [sys.executable, "tflite/audit.py", paths["int8"]], cwd=REPO, env=env,
+        capture_output=True, text=True,
+    )  # fmt: skip
+    assert ok.returncode == 0 and '"ok": true' in ok.stdout
+    bad = subprocess.run(
+        [sys.executable, "tflite/audit.py", paths["float32"]], cwd=REPO, env=env,
+        capture_output=True, text=True,
+    )  # fmt: skip
+    assert bad.returncode == 1

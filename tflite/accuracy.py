@@ -1,0 +1,109 @@
+"""Accuracy of converted models: keypoints of each TFLite model against the
+Keras model on the synthetic evaluation set, PCKh of each.
+
+    python tflite/accuracy.py --keras model.keras exports/posegate_int8.tflite ...
+
+The synthetic set (`keras_posegate.quantization.synthetic`) has a head box of
+side S / 8 per person, so PCKh@0.5 accepts errors up to 0.3 * sqrt(2) * S / 8.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+
+import numpy as np
+
+
+def run_tflite(model: str | bytes, images: np.ndarray, threads: int = 2) -> np.ndarray:
+    """Float heatmaps of a one-input, one-output TFLite model for float images in
+    [0, 1], quantizing the input and dequantizing the output when they are
+    integer (the metadata's rule)."""
+    from ai_edge_litert.interpreter import Interpreter
+
+    kwargs = {"model_content": model} if isinstance(model, bytes) else {
+        "model_path": str(model)}  # fmt: skip
+    interp = Interpreter(num_threads=threads, **kwargs)
+    interp.allocate_tensors()
+    (inp,), (out,) = interp.get_input_details(), interp.get_output_details()
+    results = []
+    for image in np.asarray(images, np.float32):
+        x = image[None]
+        if inp["dtype"] != np.float32:
+            scale, zero = inp["quantization"]
+            info = np.iinfo(inp["dtype"])
+            x = np.clip(np.round(x / scale + zero), info.min, info.max)
+        interp.set_tensor(inp["index"], x.astype(inp["dtype"]))
+        interp.invoke()
+        y = interp.get_tensor(out["index"]).astype(np.float32)
+        if out["dtype"] != np.float32:
+            scale, zero = out["quantization"]
+            y = (y - zero) * scale
+        results.append(y[0])
+    return np.stack(results)
+
+
+def keypoints(heatmaps: np.ndarray, input_size: int) -> np.ndarray:
+    """`(N, J, 2)` keypoints in input pixels from `(N, H, W, J)` heatmaps."""
+    from keras_posegate.codec import HeatmapCodec
+
+    codec = HeatmapCodec(input_size=input_size)
+    coords, _ = codec.decode(heatmaps)
+    return codec.heatmap_to_input(coords)
+
+
+def compare(keras_model, tflite_models: dict, examples: dict) -> dict:
+    """PCKh@0.5 of the Keras model and of each TFLite model, and how far each
+    TFLite model's keypoints are from the Keras model's.
+
+    Args:
+        keras_model: the Keras 3 `PoseGateModel`.
+        tflite_models: name -> path or flatbuffer bytes.
+        examples: `synthetic.make_examples(...)` output.
+
+    Returns:
+        `{name: {"pckh": %, "mean_px_to_keras": px}}`, with "keras" included.
+    """
+    from keras_posegate.evaluation.metrics import pckh
+
+    images, size = examples["images"], examples["images"].shape[1]
+    hm = keras_model.predict(images, batch_size=16, verbose=0)[-1]
+    reference = keypoints(hm, size)
+    gt, boxes = examples["joints"], examples["head_boxes"]
+    report = {"keras": {"pckh": pckh(reference, gt, boxes).mean,
+                        "mean_px_to_keras": 0.0}}  # fmt: skip
+    for name, model in tflite_models.items():
+        pred = keypoints(run_tflite(model, images), size)
+        report[name] = {
+            "pckh": pckh(pred, gt, boxes).mean,
+            "mean_px_to_keras": float(np.linalg.norm(pred - reference, axis=-1).mean()),
+        }
+    return report
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--keras", required=True, help="Keras 3 .keras model")
+    parser.add_argument("--num", type=int, default=256, help="evaluation examples")
+    parser.add_argument("--seed", type=int, default=12345)
+    parser.add_argument("tflite", nargs="+", help=".tflite models")
+    args = parser.parse_args(argv)
+    os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+    import keras
+
+    import keras_posegate.models  # noqa: F401
+    from keras_posegate.quantization.synthetic import make_examples
+
+    model = keras.saving.load_model(args.keras, compile=False)
+    cfg = model.config_record
+    examples = make_examples(args.num, cfg.input_size, cfg.num_joints, args.seed)
+    models = {os.path.basename(p): p for p in args.tflite}
+    print(json.dumps(compare(model, models, examples), indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    sys.exit(main())
