@@ -10,7 +10,8 @@ setup(
         "connections (Bulat et al., FG 2020) in Keras 3, with QAT, TFLite and "
         "TF Serving export."
     ),
-    packages=find_packages(include=["keras_posegate", "keras_posegate.*"]),
+    # `tflite/` holds the audit and benchmark tools, runnable as scripts too.
+    packages=find_packages(include=["keras_posegate", "keras_posegate.*", "tflite"]),
     python_requires=">=3.10",
     install_requires=[
         "tensorflow>=2.21,<2.22",

@@ -41,11 +41,12 @@ class SavedModelPredictor:
 
         self.module = tf.saved_model.load(path)
         self.fn = self.module.signatures["heatmaps"]
-        self.input_size = int(self.fn.structured_input_signature[1]["images"].shape[1])
+        ((self.input_name, spec),) = self.fn.structured_input_signature[1].items()
+        self.input_size = int(spec.shape[1])
 
     def heatmaps(self, images: np.ndarray) -> np.ndarray:
         pixels = np.clip(np.round(images * 255.0), 0, 255).astype(np.uint8)
-        return self.fn(images=pixels)["heatmaps"].numpy()
+        return self.fn(**{self.input_name: pixels})["heatmaps"].numpy()
 
 
 class TFLitePredictor:
