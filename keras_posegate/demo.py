@@ -38,11 +38,11 @@ class DemoConfig:
     preset: str = "posegate_tiny"
     num_images: int = 1200
     image_size: int = 256
-    epochs: int = 8
+    epochs: int = 15
     batch_size: int = 16
-    learning_rate: float = 2e-3
-    qat_epochs: int = 1
-    qat_learning_rate: float = 1e-4
+    learning_rate: float = 6e-3
+    qat_epochs: int = 2
+    qat_learning_rate: float = 2e-4
     num_overlays: int = 4
     seed: int = 0
 

@@ -16,6 +16,8 @@ import sys
 
 import numpy as np
 
+from keras_posegate.models.posegate_model import final_heatmaps
+
 
 def run_tflite(model: str | bytes, images: np.ndarray, threads: int = 2) -> np.ndarray:
     """Float heatmaps of a one-input, one-output TFLite model for float images in
@@ -69,7 +71,7 @@ def compare(keras_model, tflite_models: dict, examples: dict) -> dict:
     from keras_posegate.evaluation.metrics import pckh
 
     images, size = examples["images"], examples["images"].shape[1]
-    hm = keras_model.predict(images, batch_size=16, verbose=0)[-1]
+    hm = final_heatmaps(keras_model.predict(images, batch_size=16, verbose=0))
     reference = keypoints(hm, size)
     gt, boxes = examples["joints"], examples["head_boxes"]
     report = {"keras": {"pckh": pckh(reference, gt, boxes).mean,

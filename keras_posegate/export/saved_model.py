@@ -29,6 +29,7 @@ from keras_posegate.export.decode_tf import (
     input_to_original,
     letterbox,
 )
+from keras_posegate.models.posegate_model import final_heatmaps
 
 STRIDE = 4
 
@@ -61,7 +62,7 @@ class PoseServingModule(tf.Module):
         )
 
     def _run(self, images: tf.Tensor):
-        heatmaps = self.model(images, training=False)[-1]
+        heatmaps = final_heatmaps(self.model(images, training=False))
         coords, scores = decode_heatmaps(heatmaps)
         return heatmaps, (coords + 0.5) * STRIDE - 0.5, scores
 

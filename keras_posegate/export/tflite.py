@@ -20,6 +20,7 @@ from tensorflow.python.framework.convert_to_constants import (
 
 from keras_posegate.evaluation._io import atomic_write_bytes
 from keras_posegate.export.metadata import tflite_metadata, write_metadata
+from keras_posegate.models.posegate_model import final_heatmaps
 
 QUANTIZATIONS = ("float32", "float16", "int8", "qat")
 IO_DTYPES = ("float32", "int8", "uint8")
@@ -64,7 +65,7 @@ def _final_heatmaps_function(model) -> tf.types.experimental.ConcreteFunction:
 
     @tf.function(input_signature=[spec])
     def heatmaps(image):
-        return {"heatmaps": model(image, training=False)[-1]}
+        return {"heatmaps": final_heatmaps(model(image, training=False))}
 
     # Freeze the Keras 3 variables into constants (the converter would otherwise
     # keep resource variables, which calibration cannot read).

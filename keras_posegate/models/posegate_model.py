@@ -85,3 +85,9 @@ class PoseGateModel(keras.Model):
         from keras_posegate.gates import model_gates
 
         return model_gates(self)
+
+
+def final_heatmaps(outputs):
+    """The last stack's heatmaps from a model call's result (a single-stack
+    model returns one tensor, a multi-stack one a list)."""
+    return outputs[-1] if isinstance(outputs, (list, tuple)) else outputs
