@@ -4,7 +4,7 @@ Writes heatmaps (float32, and int8 with scale / zero point) together with the
 keypoints that the Python `HeatmapCodec` decodes from them, as JSON files, so
 the Kotlin core module (`android_demo/core`) can check that it decodes exactly
 the same keypoints. Also writes a metadata file in the format `posegate export`
-writes beside the `.tflite`, built from `MPII.to_dict()`, so the Kotlin
+writes beside the `.tflite` (`build_metadata`, the exporter's own), so the Kotlin
 metadata parser is checked against the Python joint names and skeleton.
 
 Int8 heatmaps are dequantized as `(q - zero_point) * scale` in float32 before
@@ -28,7 +28,6 @@ if _ROOT not in sys.path:  # run as a script from a source checkout
     sys.path.insert(0, _ROOT)
 
 from keras_posegate.codec import HeatmapCodec  # noqa: E402
-from keras_posegate.datasets.info import MPII  # noqa: E402
 
 DEFAULT_OUT = os.path.join(_ROOT, ".kotlin-build", "golden")
 STRIDE = 4
@@ -137,46 +136,19 @@ def golden_cases(seed: int = 0) -> list[dict]:
 
 def example_metadata(dtype: str = "int8") -> dict:
     """Metadata in the format `posegate export` writes, for the MPII layout."""
-    info = MPII.to_dict()
+    from keras_posegate.export.metadata import build_metadata
+
     quant_in = {"scale": 1 / 255, "zero_point": -128} if dtype == "int8" else None
     quant_out = {"scale": 0.0039, "zero_point": -128} if dtype == "int8" else None
-    return {
-        "format_version": 1,
-        "model_file": f"posegate_{dtype}.tflite",
-        "preset": "posegate_tiny",
-        "dataset": info["name"],
-        "input": {
-            "name": "image",
-            "height": 256,
-            "width": 256,
-            "channels": 3,
-            "color": "RGB",
-            "layout": "NHWC",
-            "dtype": dtype,
-            "normalization": {"mean": [0.0, 0.0, 0.0], "std": [255.0, 255.0, 255.0]},
-            "quantization": quant_in,
-        },
-        "output": {
-            "name": "heatmaps",
-            "layout": "NHWC",
-            "height": 64,
-            "width": 64,
-            "num_joints": len(info["joint_names"]),
-            "dtype": dtype,
-            "stride": STRIDE,
-            "quantization": quant_out,
-        },
-        "keypoints": {
-            "names": info["joint_names"],
-            "skeleton": info["skeleton"],
-            "flip_pairs": info["flip_pairs"],
-            "limb_colors_bgr": info["limb_colors_bgr"],
-        },
-        "decoding": {
-            "method": "argmax_quarter_offset",
-            "input_from_heatmap": "(h + 0.5) * stride - 0.5",
-        },
-    }
+    return build_metadata(
+        f"posegate_{dtype}.tflite",
+        "posegate_tiny",
+        "mpii",
+        (256, 256, 3),
+        (64, 64, 16),
+        (dtype, dtype),
+        (quant_in, quant_out),
+    )
 
 
 def write(out_dir: str, seed: int = 0) -> list[str]:

@@ -17,6 +17,55 @@ def _quantization(detail: dict) -> dict | None:
     return {"scale": float(scale), "zero_point": int(zero_point)}
 
 
+def build_metadata(
+    model_file: str,
+    preset: str | None,
+    dataset: str,
+    input_shape: tuple[int, int, int],
+    output_shape: tuple[int, int, int],
+    dtypes: tuple[str, str],
+    quantization: tuple[dict | None, dict | None],
+) -> dict:
+    """The metadata document (the one place that defines its keys).
+
+    Args:
+        model_file: the `.tflite` file name, as the app will find it.
+        preset: the preset name, or None for a custom architecture.
+        dataset: joint layout ("mpii" or "lsp").
+        input_shape: `(height, width, channels)` of the input.
+        output_shape: `(height, width, joints)` of the heatmaps.
+        dtypes: input and output dtype names ("float32", "int8", "uint8").
+        quantization: input and output `{"scale", "zero_point"}`, or None.
+    """
+    info = get_info(dataset).to_dict()
+    (height, width, channels), (out_h, out_w, joints) = input_shape, output_shape
+    return {
+        "format_version": 1,
+        "model_file": model_file,
+        "preset": preset,
+        "dataset": dataset,
+        "input": {
+            "name": "image", "height": height, "width": width, "channels": channels,
+            "color": "RGB", "layout": "NHWC", "dtype": dtypes[0],
+            "normalization": {"mean": [0.0, 0.0, 0.0], "std": [255.0, 255.0, 255.0]},
+            "quantization": quantization[0],
+        },
+        "output": {
+            "name": "heatmaps", "layout": "NHWC", "height": out_h, "width": out_w,
+            "num_joints": joints, "dtype": dtypes[1], "stride": STRIDE,
+            "quantization": quantization[1],
+        },
+        "keypoints": {
+            "names": info["joint_names"], "skeleton": info["skeleton"],
+            "flip_pairs": info["flip_pairs"], "limb_colors_bgr": info["limb_colors_bgr"],
+        },
+        "decoding": {
+            "method": "argmax_quarter_offset",
+            "input_from_heatmap": "(h + 0.5) * stride - 0.5",
+        },
+    }  # fmt: skip
+
+
 def tflite_metadata(
     model_content: bytes,
     model_file: str,
@@ -36,46 +85,12 @@ def tflite_metadata(
     interp = Interpreter(model_content=model_content)
     (inp,) = interp.get_input_details()
     (out,) = interp.get_output_details()
-    _, height, width, channels = (int(v) for v in inp["shape"])
-    _, out_h, out_w, joints = (int(v) for v in out["shape"])
-    info = get_info(dataset).to_dict()
-    return {
-        "format_version": 1,
-        "model_file": model_file,
-        "preset": preset,
-        "dataset": dataset,
-        "input": {
-            "name": "image",
-            "height": height,
-            "width": width,
-            "channels": channels,
-            "color": "RGB",
-            "layout": "NHWC",
-            "dtype": inp["dtype"].__name__,
-            "normalization": {"mean": [0, 0, 0], "std": [255, 255, 255]},
-            "quantization": _quantization(inp),
-        },
-        "output": {
-            "name": "heatmaps",
-            "layout": "NHWC",
-            "height": out_h,
-            "width": out_w,
-            "num_joints": joints,
-            "dtype": out["dtype"].__name__,
-            "stride": STRIDE,
-            "quantization": _quantization(out),
-        },
-        "keypoints": {
-            "names": info["joint_names"],
-            "skeleton": info["skeleton"],
-            "flip_pairs": info["flip_pairs"],
-            "limb_colors_bgr": info["limb_colors_bgr"],
-        },
-        "decoding": {
-            "method": "argmax_quarter_offset",
-            "input_from_heatmap": "(h + 0.5) * stride - 0.5",
-        },
-    }
+    return build_metadata(
+        model_file, preset, dataset,
+        tuple(int(v) for v in inp["shape"][1:]), tuple(int(v) for v in out["shape"][1:]),
+        (inp["dtype"].__name__, out["dtype"].__name__),
+        (_quantization(inp), _quantization(out)),
+    )  # fmt: skip
 
 
 def write_metadata(metadata: dict, path: str) -> str:
