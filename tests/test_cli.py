@@ -50,3 +50,10 @@ def test_summary_table_says_what_gflops_means():
     assert result.returncode == 0, result.stderr
     assert "multiply-accumulates" in result.stdout
     assert "posegate_1x64" in result.stdout
+
+
+def test_subcommand_help_explains_it_and_lists_its_flags():
+    result = _posegate("demo", "--help")
+    assert result.returncode == 0, result.stderr
+    assert "usage: posegate demo" in result.stdout
+    assert "summary.json" in result.stdout and "--epochs" in result.stdout

@@ -47,4 +47,10 @@ def main(argv: list[str] | None = None) -> None:
     from absl import app
 
     module = importlib.import_module(f"{__name__}.{name.replace('-', '_')}")
+    if any(a in ("-h", "--help", "--helpshort") for a in argv[2:]):
+        from absl import flags
+
+        print(f"usage: posegate {name} [--flags]\n\n{(module.__doc__ or '').strip()}\n")
+        print(flags.FLAGS.module_help(module))
+        sys.exit(0)
     app.run(module.main, argv=[f"posegate {name}"] + argv[2:])
