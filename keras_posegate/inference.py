@@ -50,12 +50,19 @@ class SavedModelPredictor:
 
 
 class TFLitePredictor:
-    """Runs a float or int8 `.tflite` model with ai_edge_litert (XNNPACK)."""
+    """Runs a float or int8 `.tflite` model (a path, or the flatbuffer bytes)
+    with ai_edge_litert (XNNPACK), quantizing the input and dequantizing the
+    output when they are integer (the metadata's rule)."""
 
-    def __init__(self, path: str, num_threads: int = 2):
+    def __init__(self, path: str | bytes, num_threads: int = 2):
         from ai_edge_litert.interpreter import Interpreter
 
-        self.interpreter = Interpreter(model_path=path, num_threads=num_threads)
+        source = (
+            {"model_content": path}
+            if isinstance(path, bytes)
+            else {"model_path": str(path)}
+        )
+        self.interpreter = Interpreter(num_threads=num_threads, **source)
         self.interpreter.allocate_tensors()
         self.inp = self.interpreter.get_input_details()[0]
         self.out = self.interpreter.get_output_details()[0]

@@ -21,30 +21,12 @@ from keras_posegate.models.posegate_model import final_heatmaps
 
 def run_tflite(model: str | bytes, images: np.ndarray, threads: int = 2) -> np.ndarray:
     """Float heatmaps of a one-input, one-output TFLite model for float images in
-    [0, 1], quantizing the input and dequantizing the output when they are
-    integer (the metadata's rule)."""
-    from ai_edge_litert.interpreter import Interpreter
+    [0, 1] (see `keras_posegate.inference.TFLitePredictor`)."""
+    from keras_posegate.inference import TFLitePredictor
 
-    kwargs = {"model_content": model} if isinstance(model, bytes) else {
-        "model_path": str(model)}  # fmt: skip
-    interp = Interpreter(num_threads=threads, **kwargs)
-    interp.allocate_tensors()
-    (inp,), (out,) = interp.get_input_details(), interp.get_output_details()
-    results = []
-    for image in np.asarray(images, np.float32):
-        x = image[None]
-        if inp["dtype"] != np.float32:
-            scale, zero = inp["quantization"]
-            info = np.iinfo(inp["dtype"])
-            x = np.clip(np.round(x / scale + zero), info.min, info.max)
-        interp.set_tensor(inp["index"], x.astype(inp["dtype"]))
-        interp.invoke()
-        y = interp.get_tensor(out["index"]).astype(np.float32)
-        if out["dtype"] != np.float32:
-            scale, zero = out["quantization"]
-            y = (y - zero) * scale
-        results.append(y[0])
-    return np.stack(results)
+    return TFLitePredictor(model, num_threads=threads).heatmaps(
+        np.asarray(images, np.float32)
+    )
 
 
 def keypoints(heatmaps: np.ndarray, input_size: int) -> np.ndarray:
