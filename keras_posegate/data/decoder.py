@@ -127,7 +127,9 @@ class TFRecordSource:
         self, shuffle: bool, seed: int | None, deterministic: bool
     ) -> tf.data.Dataset:
         """Serialized examples, files interleaved (and shuffled when asked).
-        Truncated tails are not read; records failing their CRC are dropped."""
+        Truncated tails are not read; records failing their CRC are dropped.
+        Unshuffled and deterministic, all files are interleaved one record at
+        a time, which undoes `write_tfrecords`'s round robin: source order."""
         files = tf.data.Dataset.from_tensor_slices((self.files, self.readable))
         if shuffle:
             files = files.shuffle(
@@ -143,7 +145,9 @@ class TFRecordSource:
 
         return files.interleave(
             read,
-            cycle_length=min(len(self.files), 8),
+            cycle_length=len(self.files)
+            if deterministic and not shuffle
+            else min(len(self.files), 8),
             num_parallel_calls=tf.data.AUTOTUNE,
             deterministic=deterministic,
         )

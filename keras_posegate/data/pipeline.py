@@ -144,6 +144,9 @@ def build_dataset(
         training: random augmentation, shuffling, targets.
         seed: seeds shuffling and augmentation.
         deterministic: same seed -> same batches (ordered parallel map).
+            Evaluation pipelines (`training=False`) are always ordered: they
+            yield the records in source order, the order of the ground truth
+            that an MPII `pred.mat` is scored against.
         augment: augmentation ranges (training only).
         targets: with `training=False`, yield unaugmented targets instead of
             metadata (validation loss).
@@ -158,6 +161,7 @@ def build_dataset(
         A `tf.data.Dataset`.
     """
     _check_args(batch_size, num_stacks, seed, deterministic)
+    deterministic = deterministic or not training
     ds, decode, truncated = _source_dataset(source, training, seed, deterministic)
     counter = skip_counter or SkipCounter()
     counter.truncated_records += truncated

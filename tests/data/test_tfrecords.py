@@ -111,3 +111,15 @@ def test_bad_arguments_name_the_value(tmp_path):
     with pytest.raises(ValueError, match="batch_size=0"):
         build_dataset([], LSP, HeatmapCodec(64), 1, 0, training=True)
     assert tf.io.gfile.exists(str(tmp_path))
+
+
+@pytest.mark.parametrize("num_shards", [1, 3, 10])
+def test_eval_pipeline_yields_records_in_source_order(tmp_path, num_shards):
+    """pred.mat is scored against the ground truth in its own order."""
+    records = helpers.make_dataset(tmp_path, 23)
+    write_tfrecords(records, tmp_path / "tfr", num_shards, "lsp", progress=False)
+    expected = [r.image_id for r in records]
+    for source in (records, str(tmp_path / "tfr")):
+        ds = build_dataset(source, LSP, HeatmapCodec(64), 1, 4, training=False)
+        got = [s.decode() for _, meta in ds for s in meta["image_id"].numpy()]
+        assert got == expected
