@@ -26,6 +26,11 @@ _MODEL_DIR = flags.DEFINE_string(
 _EPOCHS = flags.DEFINE_integer("epochs", 200, "Epochs (LR drops scale with it).")
 _BATCH = flags.DEFINE_integer("batch_size", 24, "Global batch size.")
 _LR = flags.DEFINE_float("learning_rate", 2.5e-4, "Initial RMSprop learning rate.")
+_DROPS = flags.DEFINE_list(
+    "lr_drops",
+    ["75", "100", "150"],
+    "Epochs of a 200-epoch run at which the rate drops; scaled to --epochs.",
+)
 _STEPS = flags.DEFINE_integer("steps_per_epoch", None, "Cap on steps per epoch.")
 _GATE = flags.DEFINE_enum(
     "gate",
@@ -54,6 +59,18 @@ _VAL_FLIP = flags.DEFINE_bool(
 )
 
 
+def _valid_drops(values: list[str]) -> bool:
+    try:
+        return all(0 < int(v) < 200 for v in values)
+    except ValueError:
+        return False
+
+
+flags.register_validator(
+    "lr_drops", _valid_drops, "--lr_drops must be integers in 1..199 (out of 200)."
+)
+
+
 def main(argv):
     del argv
     from keras_posegate.training import TrainConfig, train
@@ -71,11 +88,15 @@ def main(argv):
         print(f"Resuming the run in {model_dir} with its saved configuration.")
     else:
         if not _DATA_DIR.value:
-            raise flags.ValidationError("--data_dir is required for a new run")
+            print(
+                "posegate train: --data_dir is required for a new run", file=sys.stderr
+            )
+            sys.exit(2)
         config = TrainConfig(
             preset=_PRESET.value, dataset=_DATASET.value, data_dir=_DATA_DIR.value,
             model_dir=model_dir, epochs=_EPOCHS.value, batch_size=_BATCH.value,
-            learning_rate=_LR.value, steps_per_epoch=_STEPS.value, gate=_GATE.value,
+            learning_rate=_LR.value, lr_drop_epochs=tuple(int(e) for e in _DROPS.value),
+            steps_per_epoch=_STEPS.value, gate=_GATE.value,
             gate_value=_GATE_VALUE.value, fusion=_FUSION.value, init_from=_INIT.value,
             mixed_precision=_MIXED.value, jit_compile=_JIT.value,
             strategy=_STRATEGY.value, seed=_SEED.value, val_flip=_VAL_FLIP.value,

@@ -4,8 +4,16 @@ A figure is sampled as a kinematic chain (pelvis -> torso -> neck -> head,
 hips and shoulders across the torso, two-segment limbs) with human-like angle
 ranges, then drawn as thick capsules: right limbs red, left limbs blue (upper
 segments darker than lower ones, so elbows and knees show), a torso polygon and
-an elliptic head. The figure may face the camera or turn away, so left and
-right must be read from the colours, not from the position. Everything is
+an elliptic head. The figure may face the camera or turn away.
+
+The figures are mirror-consistent, as real people are: a mirrored figure with
+its left and right labels swapped is as likely as the original, so horizontal
+flip augmentation never teaches contradictory labels. Left and right are read
+the way they are in photographs: from which way the figure faces (a face and a
+shirt placket on the front, dark hair and a plain back when turned away) and
+from where each limb joins the torso. The two limb colours (red and blue,
+upper segments darker than lower ones so elbows and knees show) go to the two
+sides at random and say nothing about which side is which. Everything is
 deterministic given the `numpy.random.Generator`.
 """
 
@@ -75,19 +83,35 @@ def sample_pose(
 
 
 def limb_colours(rng: np.random.Generator) -> dict[str, tuple[int, int, int]]:
-    """BGR colours: right red, left blue, each jittered; torso and head apart."""
+    """BGR colours: one limb colour per side (which side is random), jittered."""
 
     def jitter(bgr):
         return tuple(int(np.clip(c + rng.integers(-25, 26), 0, 255)) for c in bgr)
 
+    red = ((30, 30, 170), (90, 90, 250))
+    blue = ((170, 60, 20), (250, 160, 80))
+    right, left = (red, blue) if rng.random() < 0.5 else (blue, red)
     return {
-        "right_upper": jitter((30, 30, 170)),
-        "right_lower": jitter((90, 90, 250)),
-        "left_upper": jitter((170, 60, 20)),
-        "left_lower": jitter((250, 160, 80)),
+        "right_upper": jitter(right[0]),
+        "right_lower": jitter(right[1]),
+        "left_upper": jitter(left[0]),
+        "left_lower": jitter(left[1]),
         "torso": jitter((60, 170, 60) if rng.random() < 0.5 else (40, 190, 200)),
-        "head": jitter((140, 180, 225)),
+        "skin": jitter((140, 180, 225)),
+        "hair": jitter((30, 40, 60)),
+        "placket": jitter((235, 235, 235)),
     }
+
+
+def facing_camera(joints: np.ndarray) -> bool:
+    """Whether a figure from `sample_pose` faces the camera.
+
+    Facing the camera, a person's right shoulder is on the image's left, seen
+    along the torso from pelvis to thorax.
+    """
+    up = joints[7] - joints[6]
+    across = joints[13] - joints[12]  # right -> left shoulder
+    return bool(up[0] * across[1] - up[1] * across[0] > 0)
 
 
 def draw_figure(
@@ -102,6 +126,7 @@ def draw_figure(
         rng: random generator (colours and drawing order).
     """
     colours = limb_colours(rng)
+    front = facing_camera(joints)
     pts = np.round(joints).astype(np.int32)
     back_is_left = rng.random() < 0.5
     order = sorted(_LIMBS, key=lambda limb: limb[4] != back_is_left)
@@ -111,7 +136,10 @@ def draw_figure(
     cv2.fillConvexPoly(image, torso, colours["torso"], cv2.LINE_AA)
     neck_width = max(2, int(0.05 * height))
     cv2.line(image, tuple(pts[7]), tuple(pts[8]), colours["torso"], neck_width)
-    _draw_head(image, joints[8], joints[9], colours["head"])
+    if front:  # A shirt placket from the neck to the belt.
+        placket = max(1, int(0.025 * height))
+        cv2.line(image, tuple(pts[7]), tuple(pts[6]), colours["placket"], placket)
+    _draw_head(image, joints[8], joints[9], colours, front)
     for limb in order[2:]:
         _draw_limb(image, pts, limb, colours, height)
 
@@ -125,13 +153,29 @@ def _draw_limb(image, pts, limb, colours, height):
         cv2.line(image, tuple(pts[p]), tuple(pts[q]), colour, width, cv2.LINE_AA)
 
 
-def _draw_head(image, neck, top, colour):
+def _draw_head(image, neck, top, colours, front):
+    """A skin-coloured face with eyes and a mouth, or the back of a dark head."""
     axis = top - neck
     length = float(np.hypot(*axis))
-    centre = tuple(int(round(v)) for v in (neck + top) / 2)
+    centre = (neck + top) / 2
     angle = float(np.degrees(np.arctan2(axis[1], axis[0])))
     axes = (max(1, int(length * 0.55)), max(1, int(length * 0.42)))
-    cv2.ellipse(image, centre, axes, angle, 0, 360, colour, -1, cv2.LINE_AA)
+    colour = colours["skin"] if front else colours["hair"]
+    cv2.ellipse(image, _int(centre), axes, angle, 0, 360, colour, -1, cv2.LINE_AA)
+    if not front:
+        return
+    along = axis / max(length, 1e-6)
+    across = np.array([-along[1], along[0]])
+    dot = max(1, int(round(length * 0.08)))
+    for k in (-1, 1):
+        eye = centre + 0.12 * length * along + k * 0.18 * length * across
+        cv2.circle(image, _int(eye), dot, colours["hair"], -1, cv2.LINE_AA)
+    mouth = centre - 0.2 * length * along
+    cv2.circle(image, _int(mouth), dot, (40, 40, 150), -1, cv2.LINE_AA)
+
+
+def _int(point) -> tuple[int, int]:
+    return tuple(int(round(v)) for v in point)
 
 
 def background(rng: np.random.Generator, width: int, height: int) -> np.ndarray:

@@ -7,7 +7,7 @@ import cv2
 import numpy as np
 import pytest
 
-from keras_posegate.datasets import mpii
+from keras_posegate.datasets import figures, mpii
 from keras_posegate.datasets.synthetic import (
     MPII_MAT_NAME,
     render_image,
@@ -51,24 +51,46 @@ def test_lsp_files_and_large_canvas(lsp_dir, tmp_path):
     assert big["splits"]["mat_test_images"] == 0 and big["splits"]["valid_json"] == 0
 
 
-def test_left_and_right_limbs_have_their_colours():
-    """Mid-forearm and mid-shin pixels: red on the right, blue on the left."""
-    hits = {"r": 0, "l": 0}
-    total = {"r": 0, "l": 0}
-    for seed in range(20):
+def _mid(joints, a, b):
+    return tuple(np.round((joints[a] + joints[b]) / 2).astype(int))
+
+
+def test_figures_are_mirror_consistent():
+    """Facing shows on the head (face or hair); limb colours do not name sides.
+
+    With flip augmentation a mirrored figure with swapped labels must look like
+    a plausible original, so left/right may only follow from facing and
+    geometry: the right forearm is red in about half the figures, and the face
+    (bright skin) shows exactly when the figure faces the camera.
+    """
+    red_right, forearms, front, heads = 0, 0, 0, 0
+    for seed in range(40):
         image, (person,) = render_image(
             np.random.default_rng(seed), 320, 320, occlusion=0.0
         )
         j = person["joints"]
-        for a, b, side in ((11, 10, "r"), (1, 0, "r"), (14, 15, "l"), (4, 5, "l")):
-            x, y = np.round((j[a] + j[b]) / 2).astype(int)
-            if not (0 <= x < 320 and 0 <= y < 320):
-                continue
+        x, y = _mid(j, 11, 10)
+        if 0 <= x < 320 and 0 <= y < 320:
             blue, _, red = image[y, x].astype(int)
-            total[side] += 1
-            hits[side] += bool(red > blue + 40 if side == "r" else blue > red + 40)
-    assert min(total.values()) >= 30
-    assert hits["r"] >= 0.75 * total["r"] and hits["l"] >= 0.75 * total["l"], hits
+            forearms += 1
+            red_right += bool(red > blue + 40)
+        x, y = _mid(j, 8, 9)
+        if 0 <= x < 320 and 0 <= y < 320:
+            heads += 1
+            facing = figures.facing_camera(j)
+            front += facing
+            assert (image[y, x].mean() > 110) == facing, seed
+    assert forearms >= 30 and 0.25 * forearms <= red_right <= 0.75 * forearms
+    assert 0 < front < heads
+
+
+def test_facing_camera_puts_the_right_shoulder_on_the_image_left():
+    joints = np.zeros((16, 2))
+    joints[6], joints[7] = (50, 80), (50, 40)  # pelvis below thorax
+    joints[12], joints[13] = (40, 40), (60, 40)
+    assert figures.facing_camera(joints)
+    joints[[12, 13]] = joints[[13, 12]]
+    assert not figures.facing_camera(joints)
 
 
 def test_occluded_and_out_of_frame_joints(mpii_dir):

@@ -87,3 +87,14 @@ def test_config_rejects_bad_arguments_by_name():
         TrainConfig(epochs=0)
     with pytest.raises(ValueError, match="strategy"):
         TrainConfig(strategy="tpu")
+
+
+def test_cli_rejects_bad_lr_drops_and_a_new_run_without_data(tmp_path):
+    bad = posegate("train", "--model_dir", str(tmp_path / "a"), "--data_dir", "x",
+                   "--lr_drops", "75,300")  # fmt: skip
+    assert bad.returncode != 0
+    assert "--lr_drops must be integers in 1..199" in bad.stderr
+    no_data = posegate("train", "--model_dir", str(tmp_path / "b"))
+    assert no_data.returncode == 2
+    assert "--data_dir is required" in no_data.stderr
+    assert "Traceback" not in bad.stderr + no_data.stderr
