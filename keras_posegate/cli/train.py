@@ -18,7 +18,10 @@ from keras_posegate.models.presets import preset_names
 _PRESET = flags.DEFINE_enum("preset", "posegate_4x144", preset_names(), "Model preset.")
 _DATASET = flags.DEFINE_enum("dataset", "mpii", ["mpii", "lsp"], "Dataset.")
 _DATA_DIR = flags.DEFINE_string(
-    "data_dir", None, "TFRecords (posegate prepare) or raw root."
+    "data_dir",
+    None,
+    "TFRecords (posegate prepare) or raw root; comma-separated for a union "
+    "(e.g. LSP,LSP-extended: validation comes from the first with one).",
 )
 _MODEL_DIR = flags.DEFINE_string(
     "model_dir", None, "Checkpoints, logs, config.", required=True

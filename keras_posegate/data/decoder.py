@@ -95,30 +95,45 @@ def raw_dataset(records: Sequence[PersonRecord]) -> tf.data.Dataset:
 
 
 class TFRecordSource:
-    """A complete TFRecord directory: its manifest, shard files and how many
-    records truncated shards lost.
+    """Complete TFRecord directories: their manifests, shard files and how
+    many records truncated shards lost.
 
     Args:
-        directory: a directory written by `write_tfrecords`.
+        directories: a directory written by `write_tfrecords`, or several
+            (e.g. LSP and LSP-extended), read as one source.
 
     Raises:
-        FileNotFoundError: the directory has no manifest (see `read_manifest`).
+        FileNotFoundError: a directory has no manifest (see `read_manifest`).
+        ValueError: the directories hold different joint layouts.
     """
 
-    def __init__(self, directory: str | os.PathLike):
-        self.directory = Path(directory)
-        self.manifest = read_manifest(directory)
-        self.num_joints = int(self.manifest["num_joints"])
-        self.dataset = self.manifest["dataset"]
+    def __init__(self, directories: str | os.PathLike | Sequence[str | os.PathLike]):
+        if isinstance(directories, (str, os.PathLike)):
+            directories = [directories]
+        self.directories = [Path(d) for d in directories]
+        if not self.directories:
+            raise ValueError("directories must not be empty. Received: []")
+        manifests = [read_manifest(d) for d in self.directories]
+        layouts = {(m["dataset"], int(m["num_joints"])) for m in manifests}
+        if len(layouts) > 1:
+            raise ValueError(
+                "TFRecord directories must hold one dataset layout. Received: "
+                + ", ".join(
+                    f"{d} ({m['dataset']}, {m['num_joints']} joints)"
+                    for d, m in zip(self.directories, manifests, strict=True)
+                )
+            )
+        self.dataset, self.num_joints = layouts.pop()
         self.files: list[str] = []
         self.readable: list[int] = []
-        self.truncated = 0  # records listed in the manifest but cut off
-        for shard in self.manifest["shards"]:
-            path = str(self.directory / shard["file"])
-            complete = min(count_complete_records(path), int(shard["count"]))
-            self.truncated += int(shard["count"]) - complete
-            self.files.append(path)
-            self.readable.append(complete)
+        self.truncated = 0  # records listed in a manifest but cut off
+        for directory, manifest in zip(self.directories, manifests, strict=True):
+            for shard in manifest["shards"]:
+                path = str(directory / shard["file"])
+                complete = min(count_complete_records(path), int(shard["count"]))
+                self.truncated += int(shard["count"]) - complete
+                self.files.append(path)
+                self.readable.append(complete)
 
     def __len__(self) -> int:
         return sum(self.readable)

@@ -102,7 +102,12 @@ def _check_args(batch_size: int, num_stacks: int, seed, deterministic: bool) -> 
 
 def _source_dataset(source, shuffle: bool, seed, deterministic: bool):
     """(dataset of raw elements, decode function, truncated record count)."""
-    if isinstance(source, (str, os.PathLike)):
+    paths = (str, os.PathLike)
+    if isinstance(source, paths) or (
+        isinstance(source, Sequence)
+        and source
+        and all(isinstance(s, paths) for s in source)
+    ):
         tfr = decoder.TFRecordSource(source)
         ds = tfr.dataset_of_serialized(shuffle, seed, deterministic)
         return ds, (lambda s: decoder.decode_example(s, tfr.num_joints)), tfr.truncated
@@ -111,7 +116,8 @@ def _source_dataset(source, shuffle: bool, seed, deterministic: bool):
     ):
         return decoder.raw_dataset(source), decoder.decode_raw, 0
     raise ValueError(
-        "source must be a TFRecord directory or a list of PersonRecord. "
+        "source must be a TFRecord directory (or a list of them) or a list of "
+        "PersonRecord. "
         f"Received: source of type {type(source).__name__}"
     )
 
@@ -136,7 +142,8 @@ def build_dataset(
     """The batched, prefetched input pipeline (structure: module docstring).
 
     Args:
-        source: a TFRecord directory (with manifest) or a list of records.
+        source: a TFRecord directory (with manifest), a list of them read as
+            one source, or a list of records.
         dataset_info: joint layout; its name selects the crop convention.
         codec: heatmap codec (input size, stride, sigma).
         num_stacks: number of supervised outputs (target repeated per stack).

@@ -19,7 +19,8 @@ class TrainConfig:
         dataset: "mpii" or "lsp".
         data_dir: TFRecords written by `posegate prepare` (a directory with a
             manifest, or with `train/` and `valid/` subdirectories each with one),
-            or a raw dataset root in its official format.
+            or a raw dataset root in its official format; several, comma
+            separated, train on the union (LSP + LSP-extended).
         model_dir: where checkpoints, logs and this configuration go.
         epochs: training epochs (200 in the paper).
         batch_size: global batch size (24 in the paper).

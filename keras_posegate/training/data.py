@@ -18,8 +18,32 @@ def resolve_sources(dataset: str, data_dir: str):
     raw dataset root in its official format (read with the format readers:
     MPII `annot/train.json` + `annot/valid.json` + `gt_valid.mat`, or the
     official `.mat`; LSP `joints.mat`).
+
+    Several comma-separated directories train on the union of their training
+    splits (LSP + LSP-extended, as the paper fine-tunes); validation is the
+    first one that has a validation split. They must all be TFRecords or all
+    raw roots.
     """
-    if not data_dir or not os.path.isdir(data_dir):
+    dirs = [d.strip() for d in str(data_dir or "").split(",") if d.strip()]
+    if not dirs:
+        raise FileNotFoundError(f"data_dir {data_dir!r} is not a directory.")
+    resolved = [_resolve_one(dataset, d) for d in dirs]
+    val = next((v for _, v in resolved if v is not None), None)
+    if len(resolved) == 1:
+        return resolved[0][0], val
+    trains = [t for t, _ in resolved]
+    if all(isinstance(t, str) for t in trains):
+        return trains, val
+    if not any(isinstance(t, str) for t in trains):
+        return [r for t in trains for r in t], val
+    raise ValueError(
+        "data_dir directories must be all TFRecords or all raw dataset roots. "
+        f"Received: {', '.join(dirs)}; run `posegate prepare` on the raw ones."
+    )
+
+
+def _resolve_one(dataset: str, data_dir: str):
+    if not os.path.isdir(data_dir):
         raise FileNotFoundError(f"data_dir {data_dir!r} is not a directory.")
     manifest = os.path.join(data_dir, "manifest.json")
     if os.path.isfile(manifest):

@@ -13,14 +13,15 @@ from keras_posegate.training.config import TrainConfig
 
 def count_steps(config: TrainConfig) -> int:
     """Steps in one pass over the training set (full batches only)."""
-    from keras_posegate.data import read_manifest
+    from keras_posegate.data.decoder import TFRecordSource
+    from keras_posegate.datasets.records import PersonRecord
     from keras_posegate.training.data import resolve_sources
 
     source, _ = resolve_sources(config.dataset, config.data_dir)
-    if isinstance(source, str):
-        num = sum(s["count"] for s in read_manifest(source)["shards"])
-    else:
+    if isinstance(source, list) and isinstance(source[0], PersonRecord):
         num = len(source)
+    else:
+        num = len(TFRecordSource(source))
     if num < config.batch_size:
         raise ValueError(
             f"batch_size={config.batch_size} is larger than the {num} training "
