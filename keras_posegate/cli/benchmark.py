@@ -26,6 +26,9 @@ flags.DEFINE_bool("crop_decode", True, "Decode only the crop window of JPEGs.")
 flags.DEFINE_string("preset", "posegate_tiny", "train: model preset.")
 flags.DEFINE_integer("train_steps", 10, "train: timed training steps.")
 flags.DEFINE_integer("warmup_steps", 3, "train: untimed steps (trace, compile).")
+flags.DEFINE_bool(
+    "mixed_precision", False, "train: float16 (GPU) / bfloat16 (CPU) compute."
+)
 flags.DEFINE_enum(
     "jit_compile", "both", ["both", "on", "off"], "train: XLA settings to time."
 )
@@ -55,6 +58,7 @@ def _train() -> dict:
         steps=FLAGS.train_steps,
         warmup=FLAGS.warmup_steps,
         jit_compile=settings[FLAGS.jit_compile],
+        mixed_precision=FLAGS.mixed_precision,
     )
 
 

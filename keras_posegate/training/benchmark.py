@@ -1,5 +1,6 @@
 """`benchmark_train`: training throughput and peak memory of a preset on
-random in-memory data, with and without XLA (`jit_compile`)."""
+random in-memory data, with and without XLA (`jit_compile`), and what the
+throughput means for the paper's MPII schedule."""
 
 from __future__ import annotations
 
@@ -10,6 +11,9 @@ import time
 import keras
 import numpy as np
 import tensorflow as tf
+
+# The paper trains on 25,000 MPII persons for 200 epochs (Section IV-A, III-C).
+PAPER_MPII_IMAGES = 25_000 * 200
 
 
 def random_batch(model, batch_size: int, seed: int = 0):
@@ -53,9 +57,11 @@ def _time_one(preset, overrides, jit: bool, batch_size, steps, warmup) -> dict:
     start = time.perf_counter()
     model.fit(data, steps_per_epoch=steps, epochs=1, verbose=0)
     seconds = time.perf_counter() - start
+    images_per_s = steps * batch_size / seconds
     return {
         "steps_per_s": steps / seconds,
-        "images_per_s": steps * batch_size / seconds,
+        "images_per_s": images_per_s,
+        "hours_paper_mpii": PAPER_MPII_IMAGES / images_per_s / 3600,
         "peak_rss_mb": peak_rss_mb(),
         "gpu_peak_mb": _gpu_peak_mb(),
     }
@@ -68,6 +74,7 @@ def benchmark_train(
     warmup: int = 3,
     jit_compile: tuple[bool, ...] = (False, True),
     model_config_overrides: dict | None = None,
+    mixed_precision: bool = False,
 ) -> dict:
     """Train-step throughput of a preset on this machine.
 
@@ -78,11 +85,16 @@ def benchmark_train(
         warmup: untimed steps, >= 1.
         jit_compile: the settings to measure, in order.
         model_config_overrides: preset overrides (tests: tiny models).
+        mixed_precision: float16 compute on a GPU, bfloat16 on a CPU, as
+            `posegate train --mixed_precision`.
 
     Returns:
-        A flat dict: `preset`, `batch_size`, `input_size`, `device`, `steps`
-        and per setting `xla_{on,off}_{images_per_s,steps_per_s,peak_rss_mb}`
-        (and `_gpu_peak_mb` on a GPU). `peak_rss_mb` is the process high-water
+        A flat dict: `preset`, `batch_size`, `input_size`, `device`, `steps`,
+        `precision` and per setting `xla_{on,off}_{images_per_s,steps_per_s,
+        peak_rss_mb,hours_paper_mpii}` (and `_gpu_peak_mb` on a GPU).
+        `hours_paper_mpii` is the paper's 200 epochs over 25,000 MPII persons
+        at that throughput, the model alone (the input pipeline must keep up:
+        `posegate benchmark data`). `peak_rss_mb` is the process high-water
         mark so far, so a later setting's figure includes the earlier ones.
     """
     for name, value, low in (("batch_size", batch_size, 1), ("steps", steps, 1),
@@ -92,17 +104,27 @@ def benchmark_train(
     if not jit_compile:
         raise ValueError("jit_compile must name at least one setting. Received: ()")
     from keras_posegate.models.presets import get_preset_config
+    from keras_posegate.training.trainer import set_precision
 
     size = get_preset_config(preset, **(model_config_overrides or {})).input_size
     gpu = bool(tf.config.list_physical_devices("GPU"))
+    before = keras.mixed_precision.global_policy().name
+    set_precision(mixed_precision)
     result = {"preset": preset, "batch_size": batch_size, "input_size": size,
-              "device": "GPU" if gpu else "CPU", "steps": steps}  # fmt: skip
-    for jit in jit_compile:
-        figures = _time_one(
-            preset, model_config_overrides, jit, batch_size, steps, warmup
-        )
-        tag = "xla_on" if jit else "xla_off"
-        for key, value in figures.items():
-            if value is not None:
-                result[f"{tag}_{key}"] = round(value, 3)
+              "device": "GPU" if gpu else "CPU", "steps": steps,
+              "precision": keras.mixed_precision.global_policy().name}  # fmt: skip
+    try:
+        for jit in jit_compile:
+            figures = _time_one(
+                preset, model_config_overrides, jit, batch_size, steps, warmup
+            )
+            _add(result, "xla_on" if jit else "xla_off", figures)
+    finally:
+        keras.mixed_precision.set_global_policy(before)
     return result
+
+
+def _add(result: dict, tag: str, figures: dict) -> None:
+    for key, value in figures.items():
+        if value is not None:
+            result[f"{tag}_{key}"] = round(value, 3)

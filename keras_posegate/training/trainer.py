@@ -143,7 +143,7 @@ def train(
         print(f"{config.model_dir}: all {config.epochs} epochs are done.")
         return None
     strategy = make_strategy(config.strategy)
-    _set_precision(config.mixed_precision)
+    set_precision(config.mixed_precision)
     keras.utils.set_random_seed(config.seed)
     if config.strategy == "multi_worker":
         from keras_posegate.training.multi_worker import train_multi_worker
@@ -172,7 +172,7 @@ def train(
         raise
 
 
-def _set_precision(mixed: bool) -> None:
+def set_precision(mixed: bool) -> None:
     """float16 compute on GPU, bfloat16 on CPU, when `mixed`."""
     if mixed:
         import tensorflow as tf
