@@ -15,8 +15,6 @@ import os
 import time
 from collections.abc import Callable
 
-import numpy as np
-
 STEPS = (
     "data",
     "prepare",
@@ -204,7 +202,6 @@ def _representative(model, paths: dict):
 
 def _tflite_checks(paths: dict, files: dict, step: _Steps, log) -> dict:
     from keras_posegate.evaluation.evaluate import evaluate
-    from keras_posegate.inference import TFLitePredictor
     from tflite.audit import audit_int8
     from tflite.benchmark import latency_ms
 
@@ -216,7 +213,7 @@ def _tflite_checks(paths: dict, files: dict, step: _Steps, log) -> dict:
         for key, label in (("tflite_float_path", "float"), ("tflite_ptq_path", "ptq"),
                            ("tflite_int8_path", "int8")):  # fmt: skip
             path = files[key]
-            result = evaluate(_AsModel(TFLitePredictor(path)), valid, "mpii")
+            result = evaluate(path, valid, "mpii")
             out[f"pckh_{label}"] = round(result["metrics"]["pckh@0.5"].mean, 2)
             out[f"latency_ms_{label}"] = round(
                 latency_ms(path, threads=2, runs=20)["median_ms"], 2
@@ -228,17 +225,6 @@ def _tflite_checks(paths: dict, files: dict, step: _Steps, log) -> dict:
         out["int8_audit_passed"] = bool(report.ok)
         log(f"    int8 audit of the QAT model: {'PASS' if report.ok else 'FAIL'}")
     return out
-
-
-class _AsModel:
-    """A TFLite predictor with the bits of the Keras model API evaluation uses."""
-
-    def __init__(self, predictor):
-        self.predictor, self.input_size = predictor, predictor.input_size
-        self.input_shape = (None, self.input_size, self.input_size, 3)
-
-    def __call__(self, images, training=False):
-        return self.predictor.heatmaps(np.asarray(images, np.float32))
 
 
 def run_demo(cfg: DemoConfig, log: Callable[[str], None] = print) -> dict:

@@ -97,6 +97,20 @@ def _dequantize(q: np.ndarray, detail: dict) -> np.ndarray:
     return (q.astype(np.float32) - zero) * scale
 
 
+class PredictorModel:
+    """A predictor with the bits of the Keras model API that evaluation uses
+    (`input_shape`, `__call__` returning heatmaps), so `evaluate` scores
+    SavedModels and `.tflite` files exactly as it scores Keras models."""
+
+    def __init__(self, predictor):
+        self.predictor, self.input_size = predictor, predictor.input_size
+        self.input_shape = (None, self.input_size, self.input_size, 3)
+
+    def __call__(self, images, training: bool = False) -> np.ndarray:
+        del training
+        return self.predictor.heatmaps(np.asarray(images, np.float32))
+
+
 def load_predictor(path: str):
     """A predictor for a `.keras` file, a SavedModel directory or a `.tflite` file."""
     if os.path.isdir(path):

@@ -6,7 +6,12 @@ import sys
 
 from absl import flags
 
-_MODEL = flags.DEFINE_string("model", None, "A .keras model file.", required=True)
+_MODEL = flags.DEFINE_string(
+    "model",
+    None,
+    "A .keras file, a SavedModel directory or a .tflite file.",
+    required=True,
+)
 _DATASET = flags.DEFINE_enum(
     "dataset", "mpii", ["mpii", "lsp"], "Dataset and protocol."
 )

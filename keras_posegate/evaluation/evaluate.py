@@ -33,6 +33,18 @@ def load_keras_model(path: str):
         raise
 
 
+def load_any_model(path: str):
+    """A `.keras` file as a Keras model; a SavedModel directory or a `.tflite`
+    file as an `inference.PredictorModel` that evaluation runs the same way."""
+    if path.endswith(".keras"):
+        return load_keras_model(path)
+    from keras_posegate.inference import PredictorModel, load_predictor
+
+    if not os.path.exists(path):
+        raise FileNotFoundError(f"{path}: no such model file or directory.")
+    return PredictorModel(load_predictor(path))
+
+
 def evaluate(
     model,
     source,
@@ -45,7 +57,8 @@ def evaluate(
     """Predict on an evaluation set and score it.
 
     Args:
-        model: a Keras model (or a path to a `.keras` file).
+        model: a Keras model, or a path to a `.keras` file, a SavedModel
+            directory or a `.tflite` file (float or int8).
         source: a TFRecord directory or a list of `PersonRecord`s.
         dataset: "mpii" (PCKh, Table V layout) or "lsp" (PCK@0.2, Table VI).
         flip: flip test.
@@ -60,8 +73,8 @@ def evaluate(
     """
     from keras_posegate.data import build_dataset
 
-    if isinstance(model, str):
-        model = load_keras_model(model)
+    if isinstance(model, (str, os.PathLike)):
+        model = load_any_model(str(model))
     info = get_info(dataset)
     codec = HeatmapCodec(model.input_shape[1])
     ds = build_dataset(source, info, codec, 1, batch_size, training=False)

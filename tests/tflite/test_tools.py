@@ -16,6 +16,8 @@ from keras_posegate.quantization.synthetic import make_dataset, make_examples
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, REPO)
 
+from keras_posegate.datasets.synthetic import write_sample_dataset  # noqa: E402
+from keras_posegate.training.data import resolve_eval_source  # noqa: E402
 from tflite import accuracy, audit, benchmark  # noqa: E402
 
 SMALL = dict(
@@ -82,6 +84,18 @@ def test_accuracy_compares_against_keras(converted):
     assert report["float32"]["mean_px_to_keras"] < 1e-3
     assert report["float32"]["pckh"] == pytest.approx(report["keras"]["pckh"])
     assert 0 <= report["int8"]["pckh"] <= 100
+
+
+def test_accuracy_on_a_dataset_uses_the_official_evaluation(converted, tmp_path):
+    model, _, paths = converted
+    write_sample_dataset(tmp_path, "mpii", 12, seed=3, image_size=(96, 96))
+    source = resolve_eval_source("mpii", str(tmp_path), "valid")
+    report = accuracy.compare_on_data(model, paths, source, "mpii")
+    assert set(report) == {"keras", "float32", "int8"}
+    assert report["keras"]["metric"] == "PCKh@0.5"
+    assert report["float32"]["mean_px_to_keras"] < 0.05
+    assert report["float32"]["mean"] == pytest.approx(report["keras"]["mean"])
+    assert 0 < report["int8"]["mean_px_to_keras"] < 96
 
 
 def test_benchmark_reports_latency_and_size(converted):
