@@ -53,9 +53,11 @@ def _time_one(preset, overrides, jit: bool, batch_size, steps, warmup) -> dict:
         jit_compile=jit,
     )
     data = tf.data.Dataset.from_tensors(random_batch(model, batch_size)).repeat()
-    model.fit(data, steps_per_epoch=warmup, epochs=1, verbose=0)  # trace, compile
+    model.fit(
+        data, steps_per_epoch=warmup, epochs=1, verbose=0, shuffle=False
+    )  # trace, compile
     start = time.perf_counter()
-    model.fit(data, steps_per_epoch=steps, epochs=1, verbose=0)
+    model.fit(data, steps_per_epoch=steps, epochs=1, verbose=0, shuffle=False)
     seconds = time.perf_counter() - start
     images_per_s = steps * batch_size / seconds
     return {

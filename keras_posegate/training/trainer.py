@@ -161,6 +161,7 @@ def train(
         return model.fit(
             train_ds, epochs=config.epochs, steps_per_epoch=config.steps_per_epoch,
             callbacks=found + list(callbacks or []), verbose=verbose,
+            shuffle=False,  # the pipeline shuffles; Keras warns otherwise
         )  # fmt: skip
     except RuntimeError as e:
         if _is_nan_stop(e):
