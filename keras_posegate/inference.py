@@ -113,6 +113,8 @@ class PredictorModel:
 
 def load_predictor(path: str):
     """A predictor for a `.keras` file, a SavedModel directory or a `.tflite` file."""
+    if not os.path.exists(path):
+        raise FileNotFoundError(f"{path}: no such model file or directory.")
     if os.path.isdir(path):
         return SavedModelPredictor(path)
     if path.endswith(".tflite"):

@@ -108,3 +108,9 @@ def test_keras_saved_model_and_tflite_give_the_same_keypoints(
         # where uint8 input rounding (SavedModel) flips a near-tie: allow 1%.
         close = np.linalg.norm(joints - reference, axis=-1) < 0.5
         assert close.mean() >= 0.9, path
+
+
+def test_a_missing_model_is_named(tmp_path):
+    missing = str(tmp_path / "nowhere.tflite")
+    with pytest.raises(FileNotFoundError, match="nowhere.tflite: no such model"):
+        load_predictor(missing)

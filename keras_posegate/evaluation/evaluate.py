@@ -40,8 +40,6 @@ def load_any_model(path: str):
         return load_keras_model(path)
     from keras_posegate.inference import PredictorModel, load_predictor
 
-    if not os.path.exists(path):
-        raise FileNotFoundError(f"{path}: no such model file or directory.")
     return PredictorModel(load_predictor(path))
 
 
