@@ -10,8 +10,8 @@ setup(
         "connections (Bulat et al., FG 2020) in Keras 3, with QAT, TFLite and "
         "TF Serving export."
     ),
-    # `tflite/` holds the audit and benchmark tools, runnable as scripts too.
-    packages=find_packages(include=["keras_posegate", "keras_posegate.*", "tflite"]),
+    # Only the library: `tflite/` holds runnable scripts over keras_posegate.litert.
+    packages=find_packages(include=["keras_posegate", "keras_posegate.*"]),
     python_requires=">=3.10",
     install_requires=[
         "tensorflow>=2.21,<2.22",

@@ -204,8 +204,8 @@ def _representative(model, paths: dict):
 
 def _tflite_checks(paths: dict, files: dict, step: _Steps, log) -> dict:
     from keras_posegate.evaluation.evaluate import evaluate
-    from tflite.audit import audit_int8
-    from tflite.benchmark import latency_ms
+    from keras_posegate.litert.audit import audit_int8
+    from keras_posegate.litert.latency import latency_ms
 
     valid = os.path.join(paths["tfrecords"], "valid")
     out = {}

@@ -2,21 +2,16 @@
 
 import json
 import os
-import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from keras_posegate.export import tflite as export_tflite
+from keras_posegate.litert.accuracy import run_tflite
+from keras_posegate.litert.audit import audit_int8
 from keras_posegate.models import PoseGateModel
 from keras_posegate.quantization.synthetic import make_dataset, make_examples
-
-REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-sys.path.insert(0, REPO)
-
-from tflite.accuracy import run_tflite  # noqa: E402
-from tflite.audit import audit_int8  # noqa: E402
 
 SMALL = dict(
     num_stacks=2, width=16, input_size=64, depth=2, bottom_blocks=1, stem_width=8

@@ -72,9 +72,7 @@ def main(out_dir):
     results["float_max_abs"] = float(np.abs(np.asarray(model(x)[-1])).max())
 
     from keras_posegate.export.tflite import convert_qat, write_tflite
-
-    sys.path.insert(0, os.getcwd())
-    from tflite.audit import audit_int8
+    from keras_posegate.litert.audit import audit_int8
 
     content = convert_qat(loaded, io_dtype="int8")
     path, meta = write_tflite(content, out_dir, "qat", preset=None)

@@ -1,6 +1,7 @@
 """Latency (ai_edge_litert, XNNPACK) and size of TFLite models.
 
-    python tflite/benchmark.py exports/posegate_float32.tflite exports/posegate_int8.tflite
+    posegate latency exports/posegate_float32.tflite exports/posegate_int8.tflite
+    python tflite/latency.py exports/posegate_float32.tflite exports/posegate_int8.tflite
 
 Prints, per model, the size in bytes and the median / p90 latency in ms of one
 inference at 1 and 2 threads (random input of the model's type).
@@ -11,7 +12,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import sys
 import time
 
 import numpy as np
@@ -68,7 +68,3 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     print(json.dumps(benchmark(args.models, tuple(args.threads), args.runs), indent=2))
     return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

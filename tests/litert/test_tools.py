@@ -1,6 +1,8 @@
-"""tflite/ tools: the int8 audit catches a planted float op; accuracy and
-benchmark run on real converted models; the scripts run from the shell."""
+"""keras_posegate.litert: the int8 audit catches a planted float op; accuracy and
+latency run on real converted models; `posegate audit` / `posegate latency` and
+the `tflite/` scripts run from the shell."""
 
+import json
 import os
 import subprocess
 import sys
@@ -9,16 +11,14 @@ import keras
 import numpy as np
 import pytest
 
+from keras_posegate.datasets.synthetic import write_sample_dataset
 from keras_posegate.export import tflite as export_tflite
+from keras_posegate.litert import accuracy, audit, latency
 from keras_posegate.models import PoseGateModel
 from keras_posegate.quantization.synthetic import make_dataset, make_examples
+from keras_posegate.training.data import resolve_eval_source
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-sys.path.insert(0, REPO)
-
-from keras_posegate.datasets.synthetic import write_sample_dataset  # noqa: E402
-from keras_posegate.training.data import resolve_eval_source  # noqa: E402
-from tflite import accuracy, audit, benchmark  # noqa: E402
 
 SMALL = dict(
     num_stacks=2, width=16, input_size=64, depth=2, bottom_blocks=1, stem_width=8
@@ -100,22 +100,36 @@ def test_accuracy_on_a_dataset_uses_the_official_evaluation(converted, tmp_path)
 
 def test_benchmark_reports_latency_and_size(converted):
     _, _, paths = converted
-    report = benchmark.benchmark(list(paths.values()), threads=(1, 2), runs=3)
+    report = latency.benchmark(list(paths.values()), threads=(1, 2), runs=3)
     f32, i8 = report["posegate_float32.tflite"], report["posegate_int8.tflite"]
     assert i8["bytes"] < f32["bytes"]
     assert f32["threads_1"]["median_ms"] > 0 and i8["threads_2"]["p90_ms"] > 0
 
 
+def _run(*args):
+    return subprocess.run(
+        list(args), cwd=REPO, capture_output=True, text=True, timeout=300
+    )
+
+
 def test_scripts_run_from_the_shell(converted):
     _, _, paths = converted
-    env = {**os.environ, "PYTHONPATH": REPO}
-    ok = subprocess.run(
-        [sys.executable, "tflite/audit.py", paths["int8"]], cwd=REPO, env=env,
-        capture_output=True, text=True,
-    )  # fmt: skip
+    ok = _run(sys.executable, "tflite/audit.py", paths["int8"])
     assert ok.returncode == 0 and '"ok": true' in ok.stdout
-    bad = subprocess.run(
-        [sys.executable, "tflite/audit.py", paths["float32"]], cwd=REPO, env=env,
-        capture_output=True, text=True,
-    )  # fmt: skip
-    assert bad.returncode == 1
+    bad = _run(sys.executable, "tflite/audit.py", paths["float32"], paths["int8"])
+    assert bad.returncode == 1 and "FAIL" in bad.stderr and "PASS" in bad.stderr
+
+
+def test_audit_and_latency_subcommands(converted):
+    _, _, paths = converted
+    posegate = os.path.join(os.path.dirname(sys.executable), "posegate")
+    audited = _run(posegate, "audit", paths["int8"])
+    assert audited.returncode == 0, audited.stderr
+    assert json.loads(audited.stdout)["ok"] is True
+    refused = _run(posegate, "audit", paths["float32"])
+    assert refused.returncode == 1 and '"ok": false' in refused.stdout
+    timed = _run(posegate, "latency", "--runs", "2", "--threads", "1", paths["int8"])
+    assert timed.returncode == 0, timed.stderr
+    row = json.loads(timed.stdout)["posegate_int8.tflite"]
+    assert row["bytes"] == os.path.getsize(paths["int8"])
+    assert set(row) == {"bytes", "threads_1"} and row["threads_1"]["median_ms"] > 0
