@@ -153,9 +153,9 @@ def _posegate(*args: str) -> None:
 def _deploy_steps(
     cfg: DemoConfig, paths: dict, model_path: str, step: _Steps, log
 ) -> dict:
-    from keras_posegate.evaluation.evaluate import load_keras_model
     from keras_posegate.export import tflite as tfl
     from keras_posegate.export.saved_model import export_saved_model
+    from keras_posegate.models.saving import load_keras_model
 
     exports, qat = paths["exports"], os.path.join(paths["exports"], "posegate_qat")
     with step(

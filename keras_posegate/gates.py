@@ -1,17 +1,9 @@
-"""The learned soft gates of a model: values, summary and the Fig. 3 plot."""
+"""The learned soft gates of a model: summary and the Fig. 3 plot."""
 
 from __future__ import annotations
 
-import numpy as np
-
-
-def model_gates(model) -> list[tuple[str, np.ndarray]]:
-    """`(block name, alpha)` of every SoftGate, in graph order (bottom to top)."""
-    return [
-        (layer.name.removesuffix("_gate"), np.asarray(layer.get_weights()[0]).ravel())
-        for layer in model.layers
-        if type(layer).__name__ == "SoftGate"
-    ]
+from keras_posegate.models.posegate_model import model_gates
+from keras_posegate.models.saving import load_keras_model
 
 
 def gates_report(model_or_path, out_path: str) -> tuple[str, list[dict]]:
@@ -24,8 +16,6 @@ def gates_report(model_or_path, out_path: str) -> tuple[str, list[dict]]:
 
     model = model_or_path
     if isinstance(model_or_path, str):
-        from keras_posegate.evaluation.evaluate import load_keras_model
-
         model = load_keras_model(model_or_path)
     gates = model_gates(model)
     if not gates:

@@ -17,20 +17,21 @@ import cv2
 import numpy as np
 
 from keras_posegate.codec import HeatmapCodec
+from keras_posegate.models.posegate_model import final_heatmaps
 
 
 class KerasPredictor:
+    """Runs a `.keras` `PoseGateModel` (loaded with safe mode on)."""
+
     def __init__(self, path: str):
-        from keras_posegate.evaluation.evaluate import load_keras_model
+        from keras_posegate.models.saving import load_keras_model
 
         self.model = load_keras_model(path)
         self.input_size = int(self.model.input_shape[1])
 
     def heatmaps(self, images: np.ndarray) -> np.ndarray:
-        out = self.model(images, training=False)
-        return np.asarray(
-            out[-1] if isinstance(out, (list, tuple)) else out, np.float32
-        )
+        out = final_heatmaps(self.model(images, training=False))
+        return np.asarray(out, np.float32)
 
 
 class SavedModelPredictor:
@@ -125,6 +126,16 @@ def load_predictor(path: str):
         f"{path}: unknown model format; expected a .keras file, a SavedModel "
         "directory or a .tflite file."
     )
+
+
+def load_model_for_evaluation(path: str):
+    """A `.keras` file as the Keras model itself; a SavedModel directory or a
+    `.tflite` file as a `PredictorModel` that evaluation runs the same way."""
+    if path.endswith(".keras"):
+        from keras_posegate.models.saving import load_keras_model
+
+        return load_keras_model(path)
+    return PredictorModel(load_predictor(path))
 
 
 def box_crop(box: Sequence[float] | None, image_shape, input_size: int) -> np.ndarray:

@@ -93,9 +93,9 @@ def test_a_model_carrying_a_lambda_is_refused(tmp_path):
 def test_keras_saved_model_and_tflite_give_the_same_keypoints(
     model_path, image_path, tmp_path
 ):
-    from keras_posegate.evaluation.evaluate import load_keras_model
     from keras_posegate.export.saved_model import export_saved_model
     from keras_posegate.export.tflite import convert_keras, write_tflite
+    from keras_posegate.models.saving import load_keras_model
 
     model = load_keras_model(model_path)
     saved = export_saved_model(model, str(tmp_path / "serving"), "posegate")

@@ -72,13 +72,11 @@ def main(argv):
         tflite.check_options("qat", _IO.value)
         content = _export_qat()
     else:
-        import keras
-
-        import keras_posegate.models  # noqa: F401
+        from keras_posegate.models.saving import load_keras_model
 
         if _MODEL.value is None:
             raise flags.ValidationError("--model is required")
-        model = keras.saving.load_model(_MODEL.value, compile=False)
+        model = load_keras_model(_MODEL.value)
         if _FORMAT.value == "saved_model":
             from keras_posegate.export.saved_model import export_saved_model
 

@@ -51,12 +51,10 @@ def training_dataset(config, num_stacks: int):
 
 def main(argv):
     del argv
-    import keras
-
-    import keras_posegate.models  # noqa: F401  (registers the Keras 3 classes)
+    from keras_posegate.models.saving import load_keras_model
 
     # Keras 3 reads the model first; tfmot is imported afterwards, in qat.quantize.
-    model = keras.saving.load_model(_MODEL.value, compile=False)
+    model = load_keras_model(_MODEL.value)
     from keras_posegate.quantization.qat import quantize_trained_model
 
     dataset = training_dataset(model.config_record, model.config_record.num_stacks)

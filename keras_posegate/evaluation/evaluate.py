@@ -5,42 +5,11 @@ from __future__ import annotations
 import json
 import os
 
-import keras
-
 from keras_posegate.codec import HeatmapCodec
 from keras_posegate.datasets.info import get_info
 from keras_posegate.evaluation import predictions as pred_io
 from keras_posegate.evaluation.runner import predict_dataset, score_predictions
 from keras_posegate.evaluation.tables import format_table
-
-
-def load_keras_model(path: str):
-    """Load a `.keras` model with Keras's safe mode on: a file carrying a Lambda
-    (arbitrary code) is refused with a clear error, never executed."""
-    import keras_posegate.losses  # noqa: F401  (registers the custom objects)
-    import keras_posegate.models  # noqa: F401
-
-    if not os.path.exists(path):
-        raise FileNotFoundError(f"{path}: no such model file.")
-    try:
-        return keras.saving.load_model(path, safe_mode=True)
-    except ValueError as e:
-        if "safe_mode" in str(e) or "Lambda" in str(e):
-            raise ValueError(
-                f"{path}: refused to load, the file carries code (a Lambda layer); "
-                "keras_posegate loads models with safe_mode=True."
-            ) from e
-        raise
-
-
-def load_any_model(path: str):
-    """A `.keras` file as a Keras model; a SavedModel directory or a `.tflite`
-    file as an `inference.PredictorModel` that evaluation runs the same way."""
-    if path.endswith(".keras"):
-        return load_keras_model(path)
-    from keras_posegate.inference import PredictorModel, load_predictor
-
-    return PredictorModel(load_predictor(path))
 
 
 def evaluate(
@@ -72,7 +41,9 @@ def evaluate(
     from keras_posegate.data import build_dataset
 
     if isinstance(model, (str, os.PathLike)):
-        model = load_any_model(str(model))
+        from keras_posegate.inference import load_model_for_evaluation
+
+        model = load_model_for_evaluation(str(model))
     info = get_info(dataset)
     codec = HeatmapCodec(model.input_shape[1])
     ds = build_dataset(source, info, codec, 1, batch_size, training=False)

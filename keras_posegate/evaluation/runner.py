@@ -9,6 +9,7 @@ from keras_posegate.codec import HeatmapCodec
 from keras_posegate.data.augment import crop_to_original
 from keras_posegate.datasets.info import DatasetInfo
 from keras_posegate.evaluation import metrics
+from keras_posegate.models.posegate_model import final_heatmaps
 
 
 def predict_heatmaps(model, images: np.ndarray, info: DatasetInfo, flip: bool = True):
@@ -27,9 +28,7 @@ def predict_heatmaps(model, images: np.ndarray, info: DatasetInfo, flip: bool = 
 
 
 def _last(outputs) -> np.ndarray:
-    if isinstance(outputs, (list, tuple)):
-        outputs = outputs[-1]
-    return np.asarray(outputs, dtype=np.float32)
+    return np.asarray(final_heatmaps(outputs), dtype=np.float32)
 
 
 def predict_dataset(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import keras
+import numpy as np
 
 from keras_posegate.models.builder import build_graph
 from keras_posegate.models.config import PoseGateConfig
@@ -80,11 +81,19 @@ class PoseGateModel(keras.Model):
 
         return cls(**get_preset_config(preset, **overrides).to_dict())
 
-    def gates(self) -> list[tuple[str, object]]:
+    def gates(self) -> list[tuple[str, np.ndarray]]:
         """`(block name, alpha values)` of every gated block, bottom to top."""
-        from keras_posegate.gates import model_gates
-
         return model_gates(self)
+
+
+def model_gates(model) -> list[tuple[str, np.ndarray]]:
+    """`(block name, alpha)` of every SoftGate of a Keras 3 or tf_keras model, in
+    graph order (bottom to top); empty for `gate="identity"`."""
+    return [
+        (layer.name.removesuffix("_gate"), np.asarray(layer.get_weights()[0]).ravel())
+        for layer in model.layers
+        if type(layer).__name__ == "SoftGate"
+    ]
 
 
 def final_heatmaps(outputs):

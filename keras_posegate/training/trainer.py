@@ -57,7 +57,7 @@ def build_model(config: TrainConfig):
     from keras_posegate.models import PoseGateModel
 
     if config.init_from:
-        from keras_posegate.evaluation.evaluate import load_keras_model
+        from keras_posegate.models.saving import load_keras_model
 
         model = load_keras_model(config.init_from)
         if model.num_joints != config.model_overrides()["num_joints"]:

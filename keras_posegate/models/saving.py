@@ -1,0 +1,65 @@
+"""Loading a saved Keras 3 `PoseGateModel`: the one place every caller goes through.
+
+Safe mode is always on (a file that carries code, a Lambda layer, is refused
+rather than run), and what loads must be a `PoseGateModel`, so a stray Keras
+model is refused with one line instead of scoring nonsense later. SavedModel and
+`.tflite` files are run through `keras_posegate.inference.load_predictor`, which
+calls this for `.keras` files.
+"""
+
+from __future__ import annotations
+
+import os
+
+import keras
+
+from keras_posegate.models.posegate_model import PoseGateModel
+
+
+def load_keras_model(path: str, compile: bool = False) -> PoseGateModel:
+    """Load a `.keras` file saved from a `PoseGateModel`.
+
+    Args:
+        path: the `.keras` file (`posegate train` writes `best.keras` and
+            `last.keras` in its model directory).
+        compile: restore the optimizer and loss too (only a resumed run needs
+            them; every other caller compiles for itself or only predicts).
+
+    Returns:
+        The model, with its `config_record`.
+
+    Raises:
+        FileNotFoundError: `path` does not exist.
+        ValueError: the file carries code (Lambda), or holds another kind of
+            Keras model.
+    """
+    import keras_posegate.losses  # noqa: F401  (registers the loss for compile=True)
+
+    if not os.path.exists(path):
+        raise FileNotFoundError(f"{path}: no such model file.")
+    try:
+        model = keras.saving.load_model(path, compile=compile, safe_mode=True)
+    except ValueError as e:
+        if "safe_mode" in str(e) or "Lambda" in str(e):
+            raise ValueError(
+                f"{path}: refused to load, the file carries code (a Lambda layer); "
+                "keras_posegate loads models with safe_mode=True."
+            ) from e
+        raise
+    check_posegate_model(model, path)
+    return model
+
+
+def check_posegate_model(model, source: str) -> None:
+    """Raise a one-line `ValueError` unless `model` is a `PoseGateModel`.
+
+    Args:
+        model: a loaded Keras model.
+        source: what it was loaded from, for the message.
+    """
+    if not isinstance(model, PoseGateModel):
+        raise ValueError(
+            f"{source}: not a keras_posegate model (it holds a "
+            f"{type(model).__name__}); expected a PoseGateModel saved by "
+            "`posegate train` (best.keras / last.keras) or by PoseGateModel.save."
+        )
