@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 
@@ -32,14 +33,17 @@ _SYNTHETIC = flags.DEFINE_bool(
 )
 
 
-def _representative(config):
+def _representative(config, scope: contextlib.ExitStack):
+    """The int8 calibration callable; `scope` keeps synthetic data alive."""
     from keras_posegate.export.tflite import representative_from_dataset
 
     if _SYNTHETIC.value:
-        from keras_posegate.quantization.synthetic import make_dataset, make_examples
+        from keras_posegate.data.samples import sample_dataset
 
-        examples = make_examples(8 * _REPR.value, config.input_size, config.num_joints)
-        dataset = make_dataset(examples, config.num_stacks, 8)
+        dataset = scope.enter_context(
+            sample_dataset(config.input_size, config.num_stacks, 8 * _REPR.value,
+                           8, _DATASET.value, training=False)
+        )  # fmt: skip
     elif _DATA_DIR.value:
         from keras_posegate.codec import HeatmapCodec
         from keras_posegate.data.pipeline import build_dataset
@@ -84,10 +88,11 @@ def main(argv):
             print(json.dumps({"saved_model": os.path.abspath(path)}))
             return
         tflite.check_options(_QUANT.value, _IO.value)
-        repr_fn = (
-            _representative(model.config_record) if _QUANT.value == "int8" else None
-        )
-        content = tflite.convert_keras(model, _QUANT.value, repr_fn, _IO.value)
+        with contextlib.ExitStack() as scope:
+            repr_fn = None
+            if _QUANT.value == "int8":
+                repr_fn = _representative(model.config_record, scope)
+            content = tflite.convert_keras(model, _QUANT.value, repr_fn, _IO.value)
     path, meta = tflite.write_tflite(
         content, _OUT.value, _QUANT.value, _PRESET.value, _DATASET.value
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 
 from absl import flags
@@ -24,14 +25,18 @@ _SYNTHETIC = flags.DEFINE_integer(
 flags.mark_flag_as_required("model")
 
 
-def training_dataset(config, num_stacks: int):
-    """The fine-tuning `tf.data.Dataset` from the flags."""
+def training_dataset(config, num_stacks: int, scope: contextlib.ExitStack):
+    """The fine-tuning `tf.data.Dataset` from the flags; `scope` keeps the
+    synthetic people of `--synthetic_batches` on disk while it runs."""
     if _SYNTHETIC.value:
-        from keras_posegate.quantization.synthetic import make_dataset, make_examples
+        from keras_posegate.data.samples import sample_dataset
 
-        n = _SYNTHETIC.value * _BATCH.value
-        examples = make_examples(n, config.input_size, config.num_joints)
-        return make_dataset(examples, num_stacks, _BATCH.value)
+        # A quarter of the rendered people go to validation: render more.
+        n = 2 * _SYNTHETIC.value * _BATCH.value
+        return scope.enter_context(
+            sample_dataset(config.input_size, num_stacks, n, _BATCH.value,
+                           _DATASET.value, training=True)
+        ).take(_SYNTHETIC.value)  # fmt: skip
     if not _DATA_DIR.value:
         raise flags.ValidationError("give --data_dir or --synthetic_batches")
     # The training pipeline (keras_posegate.data), imported only when used.
@@ -57,8 +62,10 @@ def main(argv):
     model = load_keras_model(_MODEL.value)
     from keras_posegate.quantization.qat import quantize_trained_model
 
-    dataset = training_dataset(model.config_record, model.config_record.num_stacks)
-    report = quantize_trained_model(
-        model, dataset, _OUTPUT.value, _EPOCHS.value, _LR.value, _STEPS.value
-    )
+    with contextlib.ExitStack() as scope:
+        config = model.config_record
+        dataset = training_dataset(config, config.num_stacks, scope)
+        report = quantize_trained_model(
+            model, dataset, _OUTPUT.value, _EPOCHS.value, _LR.value, _STEPS.value
+        )
     print(json.dumps(report, indent=2))

@@ -6,12 +6,13 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import tensorflow as tf
 
+from keras_posegate.data.samples import sample_images
 from keras_posegate.export import tflite as export_tflite
 from keras_posegate.litert.accuracy import run_tflite
 from keras_posegate.litert.audit import audit_int8
 from keras_posegate.models import PoseGateModel
-from keras_posegate.quantization.synthetic import make_dataset, make_examples
 
 SMALL = dict(
     num_stacks=2, width=16, input_size=64, depth=2, bottom_blocks=1, stem_width=8
@@ -25,7 +26,11 @@ def model():
 
 @pytest.fixture(scope="module")
 def examples():
-    return make_examples(8, 64, seed=3)
+    return {"images": sample_images(64, 8, seed=3)}
+
+
+def _batches(examples, batch_size):
+    return tf.data.Dataset.from_tensor_slices(examples["images"]).batch(batch_size)
 
 
 @pytest.mark.parametrize("quantization", ["float32", "float16"])
@@ -46,7 +51,7 @@ def test_float_exports_match_keras(model, examples, quantization, tmp_path):
 @pytest.mark.parametrize("io_dtype", ["int8", "uint8"])
 def test_int8_ptq_is_all_integer_with_metadata(model, examples, io_dtype, tmp_path):
     rep = export_tflite.representative_from_dataset(
-        make_dataset(examples, 2, batch_size=4), num_batches=2
+        _batches(examples, 4), num_batches=2
     )
     content = export_tflite.convert_keras(model, "int8", rep, io_dtype)
     path, meta_path = export_tflite.write_tflite(content, tmp_path, "int8", "tiny")
@@ -67,7 +72,7 @@ def test_int8_ptq_is_all_integer_with_metadata(model, examples, io_dtype, tmp_pa
 
 def test_size_shrinks_with_quantization(model, examples):
     rep = export_tflite.representative_from_dataset(
-        make_dataset(examples, 2, batch_size=4), num_batches=1
+        _batches(examples, 4), num_batches=1
     )
     f32 = len(export_tflite.convert_keras(model, "float32"))
     i8 = len(export_tflite.convert_keras(model, "int8", rep, "int8"))

@@ -10,12 +10,13 @@ import sys
 import keras
 import numpy as np
 import pytest
+import tensorflow as tf
 
+from keras_posegate.data.samples import sample_images
 from keras_posegate.datasets.synthetic import write_sample_dataset
 from keras_posegate.export import tflite as export_tflite
 from keras_posegate.litert import accuracy, audit, latency
 from keras_posegate.models import PoseGateModel
-from keras_posegate.quantization.synthetic import make_dataset, make_examples
 from keras_posegate.training.data import resolve_eval_source
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -68,8 +69,9 @@ def test_audit_catches_a_planted_float_op():
 def converted(tmp_path_factory):
     model = PoseGateModel(**SMALL)
     out = tmp_path_factory.mktemp("tools")
-    examples = make_examples(8, 64, seed=5)
-    rep = export_tflite.representative_from_dataset(make_dataset(examples, 2, 4), 2)
+    examples = {"images": sample_images(64, 8, seed=5)}
+    batches = tf.data.Dataset.from_tensor_slices(examples["images"]).batch(4)
+    rep = export_tflite.representative_from_dataset(batches, 2)
     paths = {}
     for q, r, io in (("float32", None, "float32"), ("int8", rep, "int8")):
         content = export_tflite.convert_keras(model, q, r, io)

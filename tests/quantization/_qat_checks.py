@@ -13,12 +13,9 @@ os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 import numpy as np  # noqa: E402
 import tf_keras  # noqa: E402
 
+from keras_posegate.data.samples import sample_dataset, sample_images  # noqa: E402
 from keras_posegate.models import PoseGateModel, build_graph  # noqa: E402
 from keras_posegate.quantization import qat  # noqa: E402
-from keras_posegate.quantization.synthetic import (  # noqa: E402
-    make_dataset,
-    make_examples,
-)
 
 SMALL = dict(
     num_stacks=2, width=16, input_size=64, depth=2, bottom_blocks=1, stem_width=8
@@ -41,7 +38,7 @@ def main(out_dir):
     results = {}
     model = trained_like_model()
     twin = qat.float_twin(model)  # raises if outputs disagree
-    x = make_examples(4, 64, seed=1)["images"]
+    x = sample_images(64, 4, seed=1)
     results["twin_max_diff"] = max(
         float(np.abs(np.asarray(a) - np.asarray(b)).max())
         for a, b in zip(model(x), twin(x), strict=True)
@@ -55,9 +52,9 @@ def main(out_dir):
     except ValueError as e:
         results["mismatch_error"] = str(e)
 
-    dataset = make_dataset(make_examples(16, 64), 2, batch_size=8)
     qat_model = qat.quantize(twin)
-    results["loss"] = qat.fine_tune(qat_model, dataset, epochs=1)["loss"]
+    with sample_dataset(64, num_stacks=2, num=24, batch_size=8) as dataset:
+        results["loss"] = qat.fine_tune(qat_model, dataset.take(2), epochs=1)["loss"]
     before = [np.asarray(y) for y in qat_model(x, training=False)]
     qat.save_qat(qat_model, model.config_record, os.path.join(out_dir, "rt"))
     loaded, config = qat.load_qat(os.path.join(out_dir, "rt.weights.h5"))
