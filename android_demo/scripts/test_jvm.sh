@@ -5,7 +5,9 @@
 #   bash android_demo/scripts/test_jvm.sh
 #
 # 1. resources: every R.* the app's Kotlin uses and every @type/name in its XML
-#    is defined in app/src/main/res (check_resources.py, which also writes R.java);
+#    is defined in app/src/main/res, and Debian's aapt2 links the resources
+#    against Debian's Android framework resources (check_resources.py; writes
+#    aapt2's R.java);
 # 2. app compile: the app's Kotlin compiled with kotlinc together with the core
 #    module, that R.java, and hand-written stand-ins for the Android, AndroidX,
 #    CameraX and LiteRT classes it uses (scripts/standins), so a call to a core
@@ -17,8 +19,8 @@
 #    (check_gradle.sh).
 #
 # Env: PYTHON (default .venv/bin/python, then python3), KOTLIN_BUILD_DIR
-# (default .kotlin-build). Installs Debian's `kotlin` and `junit4` packages with
-# apt-get when kotlinc or the JUnit jar is missing.
+# (default .kotlin-build). Installs Debian's `kotlin`, `junit4`, `aapt` and
+# `android-framework-res` packages with apt-get when one of them is missing.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -29,20 +31,22 @@ SCRIPTS="$DEMO/scripts"
 BUILD="${KOTLIN_BUILD_DIR:-$ROOT/.kotlin-build}"
 JAVA_LIB=/usr/share/java
 JUNIT_JAR="$JAVA_LIB/junit4.jar"
+FRAMEWORK_RES=/usr/share/android-framework-res/framework-res.apk
 
 log() { printf '[test-android] %s\n' "$*"; }
 
 # -- toolchain ---------------------------------------------------------------
-if ! command -v kotlinc >/dev/null 2>&1 || [ ! -f "$JUNIT_JAR" ] || ! command -v java >/dev/null 2>&1; then
-  log "installing Debian packages kotlin and junit4 (apt-get)"
+if ! command -v kotlinc >/dev/null 2>&1 || [ ! -f "$JUNIT_JAR" ] || ! command -v java >/dev/null 2>&1 \
+    || ! command -v aapt2 >/dev/null 2>&1 || [ ! -f "$FRAMEWORK_RES" ]; then
+  log "installing Debian packages kotlin, junit4, aapt and android-framework-res (apt-get)"
   SUDO=""
   if [ "$(id -u)" != 0 ]; then
     if command -v sudo >/dev/null 2>&1; then SUDO="sudo -n"; else
-      log "ERROR: need root or sudo to apt-get install kotlin junit4"; exit 2; fi
+      log "ERROR: need root or sudo to apt-get install kotlin junit4 aapt android-framework-res"; exit 2; fi
   fi
   export DEBIAN_FRONTEND=noninteractive
   $SUDO apt-get update -qq
-  $SUDO apt-get install -y -qq kotlin junit4 >/dev/null
+  $SUDO apt-get install -y -qq kotlin junit4 aapt android-framework-res >/dev/null
 fi
 CP_TEST="$JUNIT_JAR"
 for jar in hamcrest-core.jar hamcrest.jar; do
@@ -72,7 +76,7 @@ APP_OUT="$BUILD/app-classes"
 rm -rf "$APP_OUT"
 APP_SOURCES=$(find "$APP/src/main/java" "$CORE/src/main/kotlin" "$SCRIPTS/standins" "$GEN" \
   \( -name '*.kt' -o -name '*.java' \) | sort)
-log "app compile: $(find "$APP/src/main/java" -name '*.kt' | wc -l) app files + core + R.java + $(find "$SCRIPTS/standins" -type f | wc -l) stand-ins"
+log "app compile: $(find "$APP/src/main/java" -name '*.kt' | wc -l) app files + core + R.java + $(find "$SCRIPTS/standins" \( -name '*.kt' -o -name '*.java' \) | wc -l) stand-ins"
 # shellcheck disable=SC2086
 kotlinc_quiet -jvm-target 1.8 -no-reflect -d "$APP_OUT" $APP_SOURCES \
   || { log "ERROR: the app's Kotlin does not compile against the core module and its resources"; exit 1; }
