@@ -50,8 +50,11 @@ version=$(printf '%s' "$url" | sed -n 's#^https\\://services\.gradle\.org/distri
 printf '%s' "$(prop distributionSha256Sum)" | grep -Eq '^[0-9a-f]{64}$' \
   || fail "gradle-wrapper.properties has no distributionSha256Sum (64 hex digits)"
 README="$DEMO/README.md"
-grep -q "Gradle $version\b" "$README" || fail "android_demo/README.md does not state Gradle $version (the wrapper's version)"
-others=$(grep -o 'Gradle [0-9][0-9.]*[0-9]' "$README" | sort -u | grep -v "^Gradle $version\$" || true)
+# The README as one line, so that a statement wrapped across lines still counts.
+readme_flat=$(tr -s ' \n' '  ' <"$README")
+printf '%s' "$readme_flat" | grep -q "Gradle $version\b" \
+  || fail "android_demo/README.md does not state Gradle $version (the wrapper's version)"
+others=$(printf '%s' "$readme_flat" | grep -o 'Gradle [0-9][0-9.]*[0-9]' | sort -u | grep -v "^Gradle $version\$" || true)
 [ -z "$others" ] || fail "android_demo/README.md also states $(echo "$others" | tr '\n' ' ')but the wrapper pins Gradle $version"
 log "wrapper: gradlew, gradlew.bat, official gradle-wrapper.jar; Gradle $version (-bin, SHA-256 pinned), as the README states"
 
@@ -64,7 +67,7 @@ for artifact in litert litert-gpu litert-gpu-api; do
     || fail "app/build.gradle.kts does not declare com.google.ai.edge.litert:$artifact at \$litert ($litert)"
 done
 min_sdk=$(sed -n 's/^ *minSdk = \([0-9]*\).*/\1/p' "$APP_GRADLE")
-grep -q "min SDK $min_sdk\b" "$README" || fail "android_demo/README.md does not state min SDK $min_sdk (app/build.gradle.kts)"
+printf '%s' "$readme_flat" | grep -q "min SDK $min_sdk\b" || fail "android_demo/README.md does not state min SDK $min_sdk (app/build.gradle.kts)"
 log "build: LiteRT $litert (litert, litert-gpu, litert-gpu-api), min SDK $min_sdk, as the README states"
 
 # -- 4. the wrapper runs ---------------------------------------------------------------
