@@ -58,7 +58,9 @@ android {
 
     defaultConfig {
         applicationId = "com.posegate.demo"
-        minSdk = 24
+        // 26, not 24: LiteRT 1.4.x's native library is reported not to load on API 24/25
+        // (dlopen: cannot locate symbol "strtod_l"), and no release note says 1.4.2 fixes it.
+        minSdk = 26
         targetSdk = 35
         versionCode = 1
         versionName = "0.1.0"
@@ -108,10 +110,12 @@ dependencies {
     implementation("androidx.camera:camera-lifecycle:$camerax")
     implementation("androidx.camera:camera-view:$camerax")
 
-    // LiteRT (formerly TensorFlow Lite): Interpreter with XNNPACK, and the GPU delegate
-    // (litert-gpu brings litert-gpu-api). 1.4.2 rather than 1.4.0: 1.4.0's native
-    // library is reported not to load on API 24/25.
+    // LiteRT (formerly TensorFlow Lite): the Interpreter with XNNPACK, and the GPU delegate.
+    // litert-gpu-api holds GpuDelegateFactory.Options (what CompatibilityList hands to
+    // GpuDelegate); without it LiteRT apps are reported to fail with NoClassDefFoundError,
+    // so it is declared explicitly, at the same version.
     val litert = "1.4.2"
     implementation("com.google.ai.edge.litert:litert:$litert")
     implementation("com.google.ai.edge.litert:litert-gpu:$litert")
+    implementation("com.google.ai.edge.litert:litert-gpu-api:$litert")
 }

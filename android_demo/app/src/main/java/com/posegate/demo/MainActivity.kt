@@ -34,6 +34,8 @@ import androidx.core.view.WindowInsetsCompat
 import androidx.core.view.updateLayoutParams
 import androidx.core.view.updatePadding
 import com.posegate.core.FitMode
+import com.posegate.core.LoadTracker
+import com.posegate.core.ModelAsset
 import java.util.concurrent.ExecutorService
 import java.util.concurrent.Executors
 
@@ -64,7 +66,8 @@ class MainActivity : AppCompatActivity(), PoseAnalyzer.Listener {
     private var imageAnalysis: ImageAnalysis? = null
     private var cameraProvider: ProcessCameraProvider? = null
     private var models: List<ModelAsset> = emptyList()
-    private var loadedConfig: Pair<ModelAsset, EstimatorOptions>? = null
+    /** The model and options loaded or loading; a failed load is forgotten so that choosing it again retries. */
+    private val loads = LoadTracker<Pair<ModelAsset, EstimatorOptions>>()
     private var lensFacing = CameraSelector.LENS_FACING_BACK
 
     @Volatile
@@ -99,9 +102,18 @@ class MainActivity : AppCompatActivity(), PoseAnalyzer.Listener {
         analysisExecutor = Executors.newSingleThreadExecutor()
         analyzer = PoseAnalyzer(this)
 
-        models = ModelAssets.list(this)
+        val scan = ModelAssets.scan(this)
+        models = scan.models
         setupControls()
-        if (models.isEmpty()) showMessage(getString(R.string.no_model))
+        val listingError = scan.listingError
+        when {
+            listingError != null -> showMessage(getString(R.string.assets_failed, listingError))
+            models.isEmpty() && scan.skipped.isEmpty() -> showMessage(getString(R.string.no_model))
+            models.isEmpty() -> showMessage(getString(R.string.no_usable_model, scan.describeSkipped()))
+            scan.skipped.isNotEmpty() -> Toast.makeText(
+                this, getString(R.string.models_skipped, scan.skipped.size, scan.describeSkipped()), Toast.LENGTH_LONG
+            ).show()
+        }
 
         if (ContextCompat.checkSelfPermission(this, Manifest.permission.CAMERA) == PackageManager.PERMISSION_GRANTED) {
             startCamera()
@@ -131,6 +143,8 @@ class MainActivity : AppCompatActivity(), PoseAnalyzer.Listener {
             override fun onNothingSelected(parent: AdapterView<*>?) = Unit
         }
         gpuSwitch.setOnCheckedChangeListener { _, _ -> loadEstimator() }
+        // After a failed load, tapping its message retries (a no-op while a model is loaded or loading).
+        messageText.setOnClickListener { loadEstimator() }
         letterboxSwitch.setOnCheckedChangeListener { _, _ -> loadEstimator() }
         smoothingSwitch.setOnCheckedChangeListener { _, checked -> analyzer.smoothingEnabled = checked }
         analyzer.smoothingEnabled = smoothingSwitch.isChecked
@@ -170,8 +184,7 @@ class MainActivity : AppCompatActivity(), PoseAnalyzer.Listener {
             fit = if (letterboxSwitch.isChecked) FitMode.LETTERBOX else FitMode.CROP
         )
         val config = asset to options
-        if (config == loadedConfig) return
-        loadedConfig = config
+        if (!loads.begin(config)) return // loaded or loading already
         statsText.text = getString(R.string.loading_model, asset.label)
         overlay.showPose(null)
         val appContext = applicationContext
@@ -189,6 +202,7 @@ class MainActivity : AppCompatActivity(), PoseAnalyzer.Listener {
                 Log.e(TAG, "could not load ${asset.metadata.modelFile}", t)
                 analyzer.setEstimator(null)
                 runOnUiThread {
+                    loads.failed(config) // choosing it again (or tapping the message) retries
                     showMessage(getString(R.string.model_failed, asset.label, t.message ?: t.javaClass.simpleName))
                 }
             }
@@ -199,7 +213,7 @@ class MainActivity : AppCompatActivity(), PoseAnalyzer.Listener {
 
     private fun startCamera() {
         val future = ProcessCameraProvider.getInstance(this)
-        future.addListener({
+        future.addListener(Runnable {
             cameraProvider = future.get()
             // The view port (what the preview shows) is known once the view is laid out.
             previewView.post { bindCamera() }

@@ -4,6 +4,7 @@ import android.content.Context
 import android.os.SystemClock
 import android.util.Log
 import com.posegate.core.FitMode
+import com.posegate.core.ModelAsset
 import com.posegate.core.ModelMetadata
 import com.posegate.core.Pose
 import com.posegate.core.PosePipeline

@@ -1,0 +1,5 @@
+package android.view;
+
+public class Surface {
+    public static final int ROTATION_0 = 0;
+}
