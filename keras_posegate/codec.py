@@ -10,6 +10,10 @@ from __future__ import annotations
 
 import numpy as np
 
+# Input pixels per heatmap pixel (256 -> 64 in the paper): the network's stem
+# downsamples twice, and everything that maps heatmaps to pixels reads it here.
+STRIDE = 4
+
 
 class HeatmapCodec:
     """Gaussian heatmaps at `1/stride` of the input, decoded by argmax with the
@@ -26,7 +30,7 @@ class HeatmapCodec:
         64
     """
 
-    def __init__(self, input_size: int = 256, stride: int = 4, sigma: float = 2.0):
+    def __init__(self, input_size: int = 256, stride: int = STRIDE, sigma: float = 2.0):
         if input_size % stride:
             raise ValueError(
                 "input_size must be divisible by stride. "

@@ -3,10 +3,9 @@ import pytest
 
 from keras_posegate.gates import gates_report, model_gates
 from keras_posegate.models import PoseGateModel
+from tests.helpers import TINY
 
-SMALL = dict(
-    num_stacks=1, width=16, input_size=64, depth=2, bottom_blocks=1, stem_width=8
-)
+SMALL = {**TINY, "num_stacks": 1}
 
 
 def test_gates_report_plots_and_summarises_learned_alphas(tmp_path):

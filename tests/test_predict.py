@@ -11,10 +11,9 @@ import pytest
 from keras_posegate.inference import box_crop, load_predictor, predict_image
 from keras_posegate.models import PoseGateModel
 from keras_posegate.predict import predict_files
+from tests.helpers import TINY
 
-SMALL = dict(
-    num_stacks=1, width=16, input_size=64, depth=2, bottom_blocks=1, stem_width=8
-)
+SMALL = {**TINY, "num_stacks": 1}
 
 
 @pytest.fixture(scope="module")

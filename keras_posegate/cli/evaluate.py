@@ -6,15 +6,15 @@ import sys
 
 from absl import flags
 
+from keras_posegate.datasets.info import DATASETS
+
 _MODEL = flags.DEFINE_string(
     "model",
     None,
     "A .keras file, a SavedModel directory or a .tflite file.",
     required=True,
 )
-_DATASET = flags.DEFINE_enum(
-    "dataset", "mpii", ["mpii", "lsp"], "Dataset and protocol."
-)
+_DATASET = flags.DEFINE_enum("dataset", "mpii", list(DATASETS), "Dataset and protocol.")
 _DATA_DIR = flags.DEFINE_string(
     "data_dir", None, "Validation TFRecords, or a raw dataset root.", required=True
 )

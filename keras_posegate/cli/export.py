@@ -8,6 +8,7 @@ import os
 
 from absl import flags
 
+from keras_posegate.datasets.info import DATASETS
 from keras_posegate.export.tflite import IO_DTYPES, QUANTIZATIONS
 
 _MODEL = flags.DEFINE_string("model", None, "Trained Keras 3 .keras model.")
@@ -23,7 +24,7 @@ _OUT = flags.DEFINE_string("export_dir", "exports", "Output folder.")
 _NAME = flags.DEFINE_string("name", "posegate", "SavedModel name (DIR/NAME/<v>/).")
 _VERSION = flags.DEFINE_integer("version", None, "SavedModel version (default next).")
 _PRESET = flags.DEFINE_string("preset", None, "Preset name for the metadata.")
-_DATASET = flags.DEFINE_enum("dataset", "mpii", ["mpii", "lsp"], "Joint layout.")
+_DATASET = flags.DEFINE_enum("dataset", "mpii", list(DATASETS), "Joint layout.")
 _DATA_DIR = flags.DEFINE_string(
     "data_dir", None, "TFRecords for the int8 representative dataset."
 )

@@ -6,8 +6,10 @@ import json
 
 from absl import flags
 
+from keras_posegate.datasets.info import DATASETS
+
 FLAGS = flags.FLAGS
-flags.DEFINE_enum("dataset", None, ["mpii", "lsp"], "Dataset format to read.")
+flags.DEFINE_enum("dataset", None, list(DATASETS), "Dataset format to read.")
 flags.DEFINE_string("source", None, "Dataset directory (annotations + images/).")
 flags.DEFINE_string("out", None, "Output directory for the TFRecords.")
 flags.DEFINE_enum("split", "train", ["train", "valid", "test"], "Split to convert.")

@@ -7,6 +7,8 @@ import json
 
 from absl import flags
 
+from keras_posegate.datasets.info import DATASETS
+
 _MODEL = flags.DEFINE_string("model", None, "Trained Keras 3 .keras model.")
 _OUTPUT = flags.DEFINE_string(
     "output", "exports/posegate_qat", "QAT checkpoint prefix (.weights.h5, .qat.json)."
@@ -14,7 +16,7 @@ _OUTPUT = flags.DEFINE_string(
 _DATA_DIR = flags.DEFINE_string(
     "data_dir", None, "TFRecord directory (posegate prepare) to fine-tune on."
 )
-_DATASET = flags.DEFINE_enum("dataset", "mpii", ["mpii", "lsp"], "Joint layout.")
+_DATASET = flags.DEFINE_enum("dataset", "mpii", list(DATASETS), "Joint layout.")
 _EPOCHS = flags.DEFINE_integer("epochs", 3, "Fine-tuning epochs.")
 _LR = flags.DEFINE_float("learning_rate", 1e-5, "Fine-tuning learning rate.")
 _STEPS = flags.DEFINE_integer("steps_per_epoch", None, "Batches per epoch.")

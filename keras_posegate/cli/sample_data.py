@@ -6,10 +6,11 @@ import json
 
 from absl import flags
 
+from keras_posegate.datasets.info import DATASETS
 from keras_posegate.datasets.synthetic import write_sample_dataset
 
 FLAGS = flags.FLAGS
-flags.DEFINE_enum("format", "mpii", ["mpii", "lsp"], "Annotation format to write.")
+flags.DEFINE_enum("format", "mpii", list(DATASETS), "Annotation format to write.")
 flags.DEFINE_string("out", None, "Output folder.", required=True)
 flags.DEFINE_integer("num", 100, "Number of images (one person each).", lower_bound=1)
 flags.DEFINE_integer("seed", 0, "Random seed; the same seed writes the same files.")

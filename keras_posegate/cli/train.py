@@ -13,10 +13,12 @@ import sys
 
 from absl import flags
 
+from keras_posegate.datasets.info import DATASETS
+from keras_posegate.models.config import FUSIONS, GATE_MODES
 from keras_posegate.models.presets import preset_names
 
 _PRESET = flags.DEFINE_enum("preset", "posegate_4x144", preset_names(), "Model preset.")
-_DATASET = flags.DEFINE_enum("dataset", "mpii", ["mpii", "lsp"], "Dataset.")
+_DATASET = flags.DEFINE_enum("dataset", "mpii", list(DATASETS), "Dataset.")
 _DATA_DIR = flags.DEFINE_string(
     "data_dir",
     None,
@@ -38,14 +40,14 @@ _STEPS = flags.DEFINE_integer("steps_per_epoch", None, "Cap on steps per epoch."
 _GATE = flags.DEFINE_enum(
     "gate",
     None,
-    ["channel", "scalar", "fixed", "identity"],
+    list(GATE_MODES),
     "Gate ablation (Table II).",
 )
 _GATE_VALUE = flags.DEFINE_float(
     "gate_value", None, "alpha of --gate=fixed (0.5, 0.1)."
 )
 _FUSION = flags.DEFINE_enum(
-    "fusion", None, ["concat", "concat_grouped", "sum"], "Fusion ablation (Table IV)."
+    "fusion", None, list(FUSIONS), "Fusion ablation (Table IV)."
 )
 _INIT = flags.DEFINE_string("init_from", None, "A .keras model to fine-tune from.")
 _MIXED = flags.DEFINE_bool("mixed_precision", False, "float16 (GPU) / bfloat16 (CPU).")

@@ -20,6 +20,8 @@ class DatasetInfo:
         skeleton: (a, b) index pairs, the limbs to draw.
         limb_colors: one BGR colour per skeleton edge.
         table_columns: result-table column name -> joint indices averaged in it.
+        torso_joints: the two joints whose distance is the torso size of the
+            PCK protocol (LSP: left shoulder and right hip), or None.
     """
 
     name: str
@@ -28,6 +30,7 @@ class DatasetInfo:
     skeleton: tuple[tuple[int, int], ...]
     limb_colors: tuple[tuple[int, int, int], ...]
     table_columns: dict[str, tuple[int, ...]]
+    torso_joints: tuple[int, int] | None = None
 
     @property
     def num_joints(self) -> int:
@@ -113,12 +116,14 @@ LSP = DatasetInfo(
         "Knee": (1, 4),
         "Ankle": (0, 5),
     },  # fmt: skip
+    torso_joints=(9, 2),
 )
 
 # LSP joint i is MPII joint LSP_TO_MPII[i] (neck -> upper_neck).
 LSP_TO_MPII = (0, 1, 2, 3, 4, 5, 10, 11, 12, 13, 14, 15, 8, 9)
 
 _ALL = {"mpii": MPII, "lsp": LSP}
+DATASETS = tuple(_ALL)  # the registry's names, in order: CLI choices come from here
 
 
 def get_info(name: str) -> DatasetInfo:

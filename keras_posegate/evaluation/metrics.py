@@ -250,7 +250,7 @@ def pck_torso(
     pred,
     gt,
     threshold: float = 0.2,
-    torso_joints: tuple[int, int] = (9, 2),
+    torso_joints: tuple[int, int] | None = None,
     info: DatasetInfo = LSP,
 ) -> PCKResult:
     """LSP PCK: correct when `dist <= threshold * torso`.
@@ -264,7 +264,8 @@ def pck_torso(
         pred: `(N, J, 2)` predicted (x, y).
         gt: `(N, J, 2)` ground truth, NaN rows for missing joints.
         threshold: fraction of the torso size, > 0.
-        torso_joints: the two joint indices whose distance is the torso size.
+        torso_joints: the two joint indices whose distance is the torso size
+            (default: `info.torso_joints`).
         info: the keypoint layout (LSP).
 
     Returns:
@@ -272,6 +273,10 @@ def pck_torso(
     """
     threshold = _check_threshold(threshold)
     pred, gt = _check_pair(pred, gt, info)
+    if torso_joints is None:
+        torso_joints = info.torso_joints
+    if torso_joints is None:
+        raise ValueError(f"dataset {info.name!r} defines no torso joints for PCK.")
     a, b = torso_joints
     torso = np.linalg.norm(gt[:, a] - gt[:, b], axis=-1)
     torso = np.where(torso > 0, torso, np.nan)  # NaN: skip the person

@@ -19,10 +19,11 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from keras_posegate.datasets.info import MPII
 from keras_posegate.evaluation._io import atomic_write_bytes, atomic_write_text
 
 JSON_FORMAT = "keras_posegate.predictions/1"
-MPII_NUM_JOINTS = 16
+MPII_NUM_JOINTS = MPII.num_joints
 
 
 def _check_joints(joints, scores=None) -> tuple[np.ndarray, np.ndarray | None]:

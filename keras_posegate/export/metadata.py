@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import json
 
+from keras_posegate.codec import STRIDE
 from keras_posegate.datasets.info import get_info
 from keras_posegate.evaluation._io import atomic_write_text
-
-STRIDE = 4
 
 
 def _quantization(detail: dict) -> dict | None:

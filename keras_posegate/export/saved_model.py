@@ -24,14 +24,13 @@ import tempfile
 
 import tensorflow as tf
 
+from keras_posegate.codec import STRIDE
 from keras_posegate.export.decode_tf import (
     decode_heatmaps,
     input_to_original,
     letterbox,
 )
 from keras_posegate.models.posegate_model import final_heatmaps
-
-STRIDE = 4
 
 
 class PoseServingModule(tf.Module):

@@ -20,6 +20,8 @@ import tempfile
 
 import numpy as np
 
+from keras_posegate.datasets.info import DATASETS
+
 
 def run_tflite(model: str | bytes, images: np.ndarray, threads: int = 2) -> np.ndarray:
     """Float heatmaps of a one-input, one-output TFLite model for float images in
@@ -77,7 +79,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--data_dir", help="evaluation data: TFRecords or a raw MPII/LSP root"
     )
-    parser.add_argument("--dataset", default="mpii", choices=("mpii", "lsp"))
+    parser.add_argument("--dataset", default="mpii", choices=DATASETS)
     parser.add_argument("--split", default=None, help="raw split (default valid/test)")
     parser.add_argument(
         "--num", type=int, default=64, help="synthetic people without --data_dir"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 
+from keras_posegate.codec import STRIDE
 from keras_posegate.models.layers import GATE_MODES
 
 FUSIONS = ("sum", "concat", "concat_grouped")
@@ -65,7 +66,7 @@ class PoseGateConfig:
 
     @property
     def heatmap_size(self) -> int:
-        return self.input_size // 4
+        return self.input_size // STRIDE
 
     def to_dict(self) -> dict:
         return dataclasses.asdict(self)

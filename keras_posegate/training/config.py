@@ -6,6 +6,8 @@ import dataclasses
 import json
 import os
 
+from keras_posegate.datasets.info import DATASETS
+
 STRATEGIES = ("default", "mirrored", "multi_worker")
 CONFIG_FILE = "train_config.json"
 
@@ -77,7 +79,7 @@ class TrainConfig:
             raise ValueError(
                 f"strategy must be one of {STRATEGIES}. Received: strategy={self.strategy!r}"
             )
-        if self.dataset not in ("mpii", "lsp"):
+        if self.dataset not in DATASETS:
             raise ValueError(
                 f"dataset must be 'mpii' or 'lsp'. Received: dataset={self.dataset!r}"
             )

@@ -13,10 +13,7 @@ import tensorflow as tf
 from keras_posegate.codec import HeatmapCodec
 from keras_posegate.export.saved_model import PoseServingModule, export_saved_model
 from keras_posegate.models import PoseGateModel
-
-SMALL = dict(
-    num_stacks=2, width=16, input_size=64, depth=2, bottom_blocks=1, stem_width=8
-)
+from tests.helpers import TINY as SMALL
 
 
 @pytest.fixture(scope="module")

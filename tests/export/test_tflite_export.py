@@ -13,10 +13,7 @@ from keras_posegate.export import tflite as export_tflite
 from keras_posegate.litert.accuracy import run_tflite
 from keras_posegate.litert.audit import audit_int8
 from keras_posegate.models import PoseGateModel
-
-SMALL = dict(
-    num_stacks=2, width=16, input_size=64, depth=2, bottom_blocks=1, stem_width=8
-)
+from tests.helpers import TINY as SMALL
 
 
 @pytest.fixture(scope="module")

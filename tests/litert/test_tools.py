@@ -18,12 +18,9 @@ from keras_posegate.export import tflite as export_tflite
 from keras_posegate.litert import accuracy, audit, latency
 from keras_posegate.models import PoseGateModel
 from keras_posegate.training.data import resolve_eval_source
+from tests.helpers import TINY as SMALL
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-
-SMALL = dict(
-    num_stacks=2, width=16, input_size=64, depth=2, bottom_blocks=1, stem_width=8
-)
 
 
 def _representative():

@@ -7,6 +7,7 @@ from tests.helpers import (
     assert_config_round_trip,
     assert_fit_step,
     assert_saved_model_equal,
+    run_layer_test,
 )
 
 
@@ -62,6 +63,22 @@ def test_channel_affine_is_scale_and_bias(tmp_path):
         keras.ops.convert_to_numpy(layer(x))[0, 0, 0], [1.5, 2.0, 2.0]
     )
     assert_config_round_trip(layer)
+
+
+@pytest.mark.parametrize(
+    "kwargs", [{}, {"mode": "scalar"}, {"mode": "fixed", "value": 0.1},
+               {"mode": "identity"}],
+)  # fmt: skip
+def test_soft_gate_passes_the_layer_checks(kwargs, tmp_path):
+    model = run_layer_test(SoftGate, kwargs, (2, 4, 4, 8), tmp_path)
+    trainable = kwargs.get("mode", "channel") in ("channel", "scalar")
+    assert bool(model.trainable_weights) == trainable
+
+
+def test_channel_affine_passes_the_layer_checks(tmp_path):
+    model = run_layer_test(ChannelAffine, {}, (2, 3, 3, 5), tmp_path)
+    scale, bias = model.get_layer("under_test").get_weights()
+    assert scale.shape == bias.shape == (5,)
 
 
 def test_unknown_gate_mode_names_the_value():

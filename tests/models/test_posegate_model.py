@@ -4,14 +4,10 @@ import pytest
 
 from keras_posegate.models import PoseGateConfig, PoseGateModel, get_preset_config
 from keras_posegate.models.complexity import count_macs, count_params
+from tests.helpers import TINY as SMALL
 from tests.helpers import (
-    assert_config_round_trip,
     assert_fit_step,
-    assert_saved_model_equal,
-)
-
-SMALL = dict(
-    num_stacks=2, width=16, input_size=64, depth=2, bottom_blocks=1, stem_width=8
+    run_model_test,
 )
 
 
@@ -34,13 +30,10 @@ def test_output_shapes_one_heatmap_per_stack():
     assert list(model.output_names) == [f"heatmaps_{i}" for i in range(3)]
 
 
-def test_config_round_trip_save_load_and_jit_fit(tmp_path):
-    model = PoseGateModel(**SMALL)
-    clone = assert_config_round_trip(model)
-    assert clone.count_params() == model.count_params()
-    x, y = _data(SMALL)
-    assert_fit_step(model, x, y, jit_compile=True)
-    loaded = assert_saved_model_equal(model, x, tmp_path)
+@pytest.mark.parametrize("overrides", [{}, {"num_stacks": 1, "num_joints": 14}])
+def test_config_round_trip_save_load_jit_fit_and_tf_keras_twin(overrides, tmp_path):
+    model = PoseGateModel(**{**SMALL, **overrides})
+    loaded = run_model_test(model, tmp_path, overrides.get("num_joints", 16))
     assert isinstance(loaded, PoseGateModel) and loaded.width == 16
 
 

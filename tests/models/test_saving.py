@@ -7,9 +7,7 @@ import pytest
 from keras_posegate.inference import load_predictor
 from keras_posegate.models import PoseGateModel
 from keras_posegate.models.saving import check_posegate_model, load_keras_model
-
-TINY = dict(num_stacks=1, width=8, input_size=32, depth=1, bottom_blocks=1,
-            stem_width=4)  # fmt: skip
+from tests.helpers import TINY
 
 
 def test_a_posegate_model_loads_with_its_config(tmp_path):
@@ -20,7 +18,7 @@ def test_a_posegate_model_loads_with_its_config(tmp_path):
     assert isinstance(loaded, PoseGateModel)
     assert loaded.config_record == model.config_record
     assert not loaded.compiled
-    x = np.random.default_rng(0).uniform(size=(1, 32, 32, 3)).astype("float32")
+    x = np.random.default_rng(0).uniform(size=(1, 64, 64, 3)).astype("float32")
     np.testing.assert_allclose(loaded(x), model(x), atol=1e-6)
 
 

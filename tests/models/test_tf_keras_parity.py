@@ -7,10 +7,7 @@ import tf_keras
 
 from keras_posegate.models import PoseGateModel, build_graph
 from keras_posegate.models.transfer import copy_weights
-
-SMALL = dict(
-    num_stacks=2, width=16, input_size=64, depth=2, bottom_blocks=1, stem_width=8
-)
+from tests.helpers import TINY as SMALL
 
 
 def _trained_keras3_model():

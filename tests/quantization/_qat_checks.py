@@ -16,10 +16,7 @@ import tf_keras  # noqa: E402
 from keras_posegate.data.samples import sample_dataset, sample_images  # noqa: E402
 from keras_posegate.models import PoseGateModel, build_graph  # noqa: E402
 from keras_posegate.quantization import qat  # noqa: E402
-
-SMALL = dict(
-    num_stacks=2, width=16, input_size=64, depth=2, bottom_blocks=1, stem_width=8
-)
+from tests.helpers import TINY as SMALL  # noqa: E402  (PYTHONPATH: the repo)
 
 
 def trained_like_model():

@@ -11,10 +11,9 @@ import sys
 import numpy as np
 import pytest
 
+from tests.helpers import TINY as SMALL
+
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-SMALL = dict(
-    num_stacks=2, width=16, input_size=64, depth=2, bottom_blocks=1, stem_width=8
-)
 
 
 @pytest.fixture(scope="module")

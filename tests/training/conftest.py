@@ -6,10 +6,10 @@ import pytest
 
 from keras_posegate.datasets.synthetic import write_sample_dataset
 from keras_posegate.training import TrainConfig
+from tests.helpers import TINY
 
 # A model small enough to train a few steps in seconds on 2 CPU cores.
-TINY_MODEL = {"num_stacks": 2, "width": 16, "input_size": 64, "depth": 2,
-              "bottom_blocks": 1, "stem_width": 8}  # fmt: skip
+TINY_MODEL = TINY
 
 
 @pytest.fixture(scope="session")
