@@ -133,7 +133,7 @@ def main(argv: list[str] | None = None) -> int:
 
     models = {os.path.basename(p): p for p in args.tflite}
     if args.data_dir:
-        from keras_posegate.training.data import VAL_SPLIT, resolve_eval_source
+        from keras_posegate.data.sources import VAL_SPLIT, resolve_eval_source
 
         split = args.split or VAL_SPLIT[args.dataset]
         source = resolve_eval_source(args.dataset, args.data_dir, split)

@@ -1,4 +1,6 @@
-"""Callbacks: per-epoch validation PCKh, and atomic best/last checkpoints."""
+"""The callbacks of a run: per-epoch validation PCKh, atomic best/last
+checkpoints, the history, the backup. `run_callbacks` is the one list that both
+`model.fit` and the multi-worker loop drive."""
 
 from __future__ import annotations
 
@@ -9,7 +11,9 @@ import keras
 
 from keras_posegate.codec import HeatmapCodec
 from keras_posegate.datasets.info import DatasetInfo
-from keras_posegate.training.history import best_so_far
+from keras_posegate.training.config import TrainConfig
+from keras_posegate.training.history import BACKUP_DIR, HISTORY_FILE, best_so_far
+from keras_posegate.training.schedule import epoch_learning_rate
 
 
 def save_model_atomic(model, path: str) -> str:
@@ -74,3 +78,47 @@ class AtomicCheckpoints(keras.callbacks.Callback):
         if better:
             self.best = value
             save_model_atomic(self.model, os.path.join(self.model_dir, "best.keras"))
+
+
+def run_callbacks(
+    config: TrainConfig,
+    val_ds,
+    codec: HeatmapCodec,
+    info: DatasetInfo,
+    counter,
+    out_dir: str | None = None,
+) -> list:
+    """The run's callbacks, in order: skip counts, learning rate, validation,
+    NaN stop, `last.keras`/`best.keras`, `history.csv`, TensorBoard, backup.
+
+    Args:
+        config: the run.
+        val_ds: the validation pipeline, or None (then `best.keras` follows
+            the training loss).
+        codec: the heatmap codec.
+        info: the dataset facts.
+        counter: the training pipeline's `skip_counter`.
+        out_dir: where the files go (default `config.model_dir`; a
+            multi-worker non-chief writes into a temporary folder).
+    """
+    from keras_posegate.data import SkipReport
+
+    out_dir = out_dir or config.model_dir
+
+    def schedule(epoch, lr):
+        return epoch_learning_rate(config, epoch)
+
+    found = [SkipReport(counter), keras.callbacks.LearningRateScheduler(schedule)]
+    if val_ds is not None:
+        found.append(ValidationPCK(val_ds, codec, info, config.val_flip))
+    return found + [
+        keras.callbacks.TerminateOnNaN(raise_error=True),
+        AtomicCheckpoints(out_dir, "val_pck" if val_ds is not None else "loss"),
+        keras.callbacks.CSVLogger(os.path.join(out_dir, HISTORY_FILE), append=True),
+        keras.callbacks.TensorBoard(os.path.join(out_dir, "logs")),
+        keras.callbacks.BackupAndRestore(
+            os.path.join(out_dir, BACKUP_DIR),
+            double_checkpoint=True,
+            delete_checkpoint=False,
+        ),  # fmt: skip
+    ]

@@ -18,18 +18,16 @@ import keras
 
 from keras_posegate.codec import HeatmapCodec
 from keras_posegate.datasets.info import get_info
-from keras_posegate.training import callbacks as cb
+from keras_posegate.training.callbacks import run_callbacks
 from keras_posegate.training.config import TrainConfig
 from keras_posegate.training.data import train_and_val_datasets
 from keras_posegate.training.distribute import make_strategy
+from keras_posegate.training.errors import TrainingDiverged
 from keras_posegate.training.history import BACKUP_DIR, backup_epoch, trim_history
-from keras_posegate.training.schedule import learning_rate
+from keras_posegate.training.model_setup import make_model, set_precision
+from keras_posegate.training.multi_worker import train_multi_worker
 
 MIN_FREE_BYTES = 200 * 1024**2
-
-
-class TrainingDiverged(RuntimeError):
-    """The loss became NaN; the last good epoch is kept in the backup."""
 
 
 def check_model_dir(model_dir: str) -> None:
@@ -50,67 +48,6 @@ def check_model_dir(model_dir: str) -> None:
             f"{model_dir}: only {free / 1024**2:.0f} MiB free; training needs at least "
             f"{MIN_FREE_BYTES / 1024**2:.0f} MiB for checkpoints."
         )
-
-
-def build_model(config: TrainConfig):
-    """The preset's model (with dataset and ablation overrides), or `init_from`."""
-    from keras_posegate.models import PoseGateModel
-
-    if config.init_from:
-        from keras_posegate.evaluation.evaluate import load_keras_model
-
-        model = load_keras_model(config.init_from)
-        if model.num_joints != config.model_overrides()["num_joints"]:
-            raise ValueError(
-                f"{config.init_from}: predicts {model.num_joints} joints, dataset "
-                f"{config.dataset} needs {config.model_overrides()['num_joints']}."
-            )
-        return model
-    return PoseGateModel.from_preset(config.preset, **config.model_overrides())
-
-
-def compile_model(model, config: TrainConfig) -> None:
-    from keras_posegate.losses import MaskedHeatmapMSE
-
-    model.compile(
-        optimizer=keras.optimizers.RMSprop(config.learning_rate),
-        loss=[MaskedHeatmapMSE() for _ in model.outputs],
-        jit_compile=config.jit_compile,
-    )
-
-
-def epoch_learning_rate(config: TrainConfig, epoch: int) -> float:
-    """The learning rate of a 0-based `epoch` under `config`'s schedule."""
-    return learning_rate(
-        epoch, config.epochs, config.learning_rate,
-        config.final_learning_rate, config.lr_drop_epochs,
-    )  # fmt: skip
-
-
-def _callbacks(config: TrainConfig, val_ds, codec, info, counter) -> list:
-    from keras_posegate.data import SkipReport
-
-    def schedule(epoch, lr):
-        return epoch_learning_rate(config, epoch)
-
-    found = [SkipReport(counter), keras.callbacks.LearningRateScheduler(schedule)]
-    if val_ds is not None:
-        found.append(cb.ValidationPCK(val_ds, codec, info, config.val_flip))
-    return found + [
-        keras.callbacks.TerminateOnNaN(raise_error=True),
-        cb.AtomicCheckpoints(
-            config.model_dir, "val_pck" if val_ds is not None else "loss"
-        ),
-        keras.callbacks.CSVLogger(
-            os.path.join(config.model_dir, "history.csv"), append=True
-        ),
-        keras.callbacks.TensorBoard(os.path.join(config.model_dir, "logs")),
-        keras.callbacks.BackupAndRestore(
-            os.path.join(config.model_dir, BACKUP_DIR),
-            double_checkpoint=True,
-            delete_checkpoint=False,
-        ),  # fmt: skip
-    ]
 
 
 def _is_nan_stop(error: RuntimeError) -> bool:
@@ -145,24 +82,10 @@ def train(
     strategy = make_strategy(config.strategy)
     set_precision(config.mixed_precision)
     keras.utils.set_random_seed(config.seed)
-    if config.strategy == "multi_worker":
-        from keras_posegate.training.multi_worker import train_multi_worker
-
-        return train_multi_worker(config, strategy, verbose)
-    trim_history(config.model_dir, done)
-    with strategy.scope():
-        model = build_model(config)
-        compile_model(model, config)
-    info = get_info(config.dataset)
-    codec = HeatmapCodec(model.input_size, sigma=config.sigma)
-    train_ds, val_ds = train_and_val_datasets(config, info, codec, model.num_stacks)
-    found = _callbacks(config, val_ds, codec, info, train_ds.skip_counter)
     try:
-        return model.fit(
-            train_ds, epochs=config.epochs, steps_per_epoch=config.steps_per_epoch,
-            callbacks=found + list(callbacks or []), verbose=verbose,
-            shuffle=False,  # the pipeline shuffles; Keras warns otherwise
-        )  # fmt: skip
+        if config.strategy == "multi_worker":
+            return train_multi_worker(config, strategy, verbose, callbacks)
+        return _fit(config, strategy, done, verbose, callbacks)
     except RuntimeError as e:
         if _is_nan_stop(e):
             raise TrainingDiverged(
@@ -173,12 +96,15 @@ def train(
         raise
 
 
-def set_precision(mixed: bool) -> None:
-    """float16 compute on GPU, bfloat16 on CPU, when `mixed`."""
-    if mixed:
-        import tensorflow as tf
-
-        gpu = bool(tf.config.list_physical_devices("GPU"))
-        keras.mixed_precision.set_global_policy(
-            "mixed_float16" if gpu else "mixed_bfloat16"
-        )
+def _fit(config: TrainConfig, strategy, done: int, verbose, callbacks):
+    trim_history(config.model_dir, done)
+    model = make_model(config, strategy)
+    info = get_info(config.dataset)
+    codec = HeatmapCodec(model.input_size, sigma=config.sigma)
+    train_ds, val_ds = train_and_val_datasets(config, info, codec, model.num_stacks)
+    found = run_callbacks(config, val_ds, codec, info, train_ds.skip_counter)
+    return model.fit(
+        train_ds, epochs=config.epochs, steps_per_epoch=config.steps_per_epoch,
+        callbacks=found + list(callbacks or []), verbose=verbose,
+        shuffle=False,  # the pipeline shuffles; Keras warns otherwise
+    )  # fmt: skip

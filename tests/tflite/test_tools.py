@@ -16,8 +16,8 @@ from keras_posegate.quantization.synthetic import make_dataset, make_examples
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, REPO)
 
+from keras_posegate.data.sources import resolve_eval_source  # noqa: E402
 from keras_posegate.datasets.synthetic import write_sample_dataset  # noqa: E402
-from keras_posegate.training.data import resolve_eval_source  # noqa: E402
 from tflite import accuracy, audit, benchmark  # noqa: E402
 
 SMALL = dict(
