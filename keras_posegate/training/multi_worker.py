@@ -35,6 +35,7 @@ import tensorflow as tf
 from keras_posegate.codec import HeatmapCodec
 from keras_posegate.datasets.info import get_info
 from keras_posegate.training import history as run_history
+from keras_posegate.training.backup import BACKUP_DIR, RunBackup, backup_epoch
 from keras_posegate.training.callbacks import run_callbacks
 from keras_posegate.training.config import TrainConfig
 from keras_posegate.training.data import train_and_val_datasets
@@ -44,7 +45,19 @@ from keras_posegate.training.mw_loop import DistributedStep, count_steps
 
 def is_chief(strategy: tf.distribute.Strategy) -> bool:
     """The chief: task `chief`, or `worker` 0 in a cluster without one."""
-    resolver = strategy.cluster_resolver
+    return _is_chief_task(strategy.cluster_resolver)
+
+
+def is_chief_process(strategy_name: str) -> bool:
+    """Whether this process writes the model directory: always, but under
+    "multi_worker" only the chief of `TF_CONFIG`'s cluster."""
+    if strategy_name != "multi_worker":
+        return True
+    resolver = tf.distribute.cluster_resolver.TFConfigClusterResolver()
+    return _is_chief_task(resolver)
+
+
+def _is_chief_task(resolver) -> bool:
     task_type, task_id = resolver.task_type, resolver.task_id
     if task_type in (None, "chief"):
         return True
@@ -70,10 +83,7 @@ def train_multi_worker(
     out_dir = config.model_dir if chief else tempfile.mkdtemp(prefix="posegate-worker-")
     try:
         if chief:
-            start = run_history.backup_epoch(config.model_dir)
-            run_history.trim_history(config.model_dir, start)
-        else:
-            start = _copy_backup(config.model_dir, out_dir)
+            run_history.trim_history(config.model_dir, backup_epoch(config.model_dir))
         info = get_info(config.dataset)
         codec = HeatmapCodec(model.input_size, sigma=config.sigma)
         steps = config.steps_per_epoch or count_steps(config)
@@ -81,25 +91,27 @@ def train_multi_worker(
         train_ds, val_ds = train_and_val_datasets(config, info, codec, model.num_stacks)
         found = run_callbacks(
             config, val_ds if chief else None, codec, info, train_ds.skip_counter,
-            out_dir=out_dir,
+            out_dir=out_dir, restore_from=os.path.join(config.model_dir, BACKUP_DIR),
         )  # fmt: skip
+        backup = next(c for c in found if isinstance(c, RunBackup))
         verbose = (1 if verbose == "auto" else int(verbose)) if chief else 0
         callback_list = keras.callbacks.CallbackList(
             found + list(callbacks or []), add_history=True, add_progbar=verbose != 0,
             model=model, verbose=verbose, epochs=config.epochs, steps=steps,
         )  # fmt: skip
         step = DistributedStep(model, strategy, train_ds, config.batch_size)
-        return _run(callback_list, step, start, config.epochs, steps)
+        return _run(callback_list, step, backup, config.epochs, steps)
     finally:
         if not chief:
             shutil.rmtree(out_dir, ignore_errors=True)
 
 
-def _run(callback_list, step, start: int, epochs: int, steps: int):
-    """The calls `model.fit` makes, around `steps` distributed steps an epoch."""
+def _run(callback_list, step, backup: RunBackup, epochs: int, steps: int):
+    """The calls `model.fit` makes, around `steps` distributed steps an epoch;
+    the first epoch is the one after the backup's."""
     callback_list.on_train_begin()
     logs = {}
-    for epoch in range(start, epochs):
+    for epoch in range(backup.restored_epoch, epochs):
         callback_list.on_epoch_begin(epoch)
         total = 0.0
         for i in range(steps):
@@ -111,16 +123,3 @@ def _run(callback_list, step, start: int, epochs: int, steps: int):
         callback_list.on_epoch_end(epoch, logs)
     callback_list.on_train_end(logs)
     return callback_list.model.history
-
-
-def _copy_backup(model_dir: str, out_dir: str) -> int:
-    """Copy the chief's backup into a non-chief's folder (restored from there
-    by its `BackupAndRestore`); returns the epochs it completed."""
-    done = run_history.backup_epoch(model_dir)
-    source = os.path.join(model_dir, run_history.BACKUP_DIR)
-    if done:
-        target = os.path.join(out_dir, run_history.BACKUP_DIR)
-        os.makedirs(target, exist_ok=True)
-        for name in ("latest.weights.h5", "training_metadata.json"):
-            shutil.copy(os.path.join(source, name), os.path.join(target, name))
-    return done
