@@ -157,37 +157,33 @@ KILLED_IN_CHECKPOINT = textwrap.dedent(
 def test_kill_during_the_first_checkpoint_resumes_and_cleans_up(mpii_dir, tmp_path):
     model_dir = str(tmp_path / "run")
     os.makedirs(model_dir)
-    tiny_config(mpii_dir, model_dir, epochs=2).save(model_dir)
+    tiny_config(mpii_dir, model_dir, epochs=1).save(model_dir)
     killed = run_python(["-c", KILLED_IN_CHECKPOINT, model_dir])
     assert killed.returncode == 9, killed.stderr[-2000:]
+    assert _temp_files(model_dir)  # the cut weights file
     resumed = posegate("train", "--model_dir", model_dir)
     assert resumed.returncode == 0, resumed.stderr[-2000:]
     assert "Traceback" not in resumed.stderr
-    assert backup_epoch(model_dir) == 2
-    assert [int(r["epoch"]) for r in read_history(model_dir)] == [0, 1]
+    assert backup_epoch(model_dir) == 1
+    assert [int(r["epoch"]) for r in read_history(model_dir)] == [0]
     assert _temp_files(model_dir) == []
 
 
-@pytest.fixture()
-def two_epochs(mpii_dir, tmp_path_factory):
-    model_dir = str(tmp_path_factory.mktemp("run"))
-    train(tiny_config(mpii_dir, model_dir, epochs=2), verbose=0)
-    return model_dir
-
-
 def test_damaged_newest_checkpoint_falls_back_to_the_previous(
-    two_epochs, mpii_dir, capsys
+    mpii_dir, tmp_path, capsys
 ):
-    weights = os.path.join(two_epochs, BACKUP_DIR, "latest.weights.h5")
+    model_dir = str(tmp_path / "run")
+    train(tiny_config(mpii_dir, model_dir, epochs=2), verbose=0)
+    weights = os.path.join(model_dir, BACKUP_DIR, "latest.weights.h5")
     with open(weights, "r+b") as f:
         f.truncate(os.path.getsize(weights) // 2)
     capsys.readouterr()
-    history = train(tiny_config(mpii_dir, two_epochs, epochs=3), verbose=0)
+    history = train(tiny_config(mpii_dir, model_dir, epochs=2), verbose=0)
     err = capsys.readouterr().err
     assert "warning:" in err and "resuming from the checkpoint of epoch 1" in err
-    assert len(history.history["loss"]) == 2  # epochs 1 and 2 again
-    assert [int(r["epoch"]) for r in read_history(two_epochs)] == [0, 1, 2]
-    assert backup_epoch(two_epochs) == 3
+    assert len(history.history["loss"]) == 1  # epoch 1 again
+    assert [int(r["epoch"]) for r in read_history(model_dir)] == [0, 1]
+    assert backup_epoch(model_dir) == 2
 
 
 def test_empty_metadata_of_the_first_checkpoint_restarts(mpii_dir, tmp_path, capsys):
@@ -195,11 +191,12 @@ def test_empty_metadata_of_the_first_checkpoint_restarts(mpii_dir, tmp_path, cap
     train(tiny_config(mpii_dir, model_dir, epochs=1), verbose=0)
     open(os.path.join(model_dir, BACKUP_DIR, "training_metadata.json"), "w").close()
     capsys.readouterr()
-    history = train(tiny_config(mpii_dir, model_dir, epochs=2), verbose=0)
+    history = train(tiny_config(mpii_dir, model_dir, epochs=1), verbose=0)
     err = capsys.readouterr().err
     assert "is empty or damaged" in err and "starts again from epoch 1" in err
-    assert len(history.history["loss"]) == 2
-    assert [int(r["epoch"]) for r in read_history(model_dir)] == [0, 1]
+    assert len(history.history["loss"]) == 1  # epoch 0 again
+    assert [int(r["epoch"]) for r in read_history(model_dir)] == [0]
+    assert backup_epoch(model_dir) == 1
 
 
 # --- a full disk -----------------------------------------------------------------
