@@ -31,8 +31,8 @@ _JSON = flags.DEFINE_string("json", None, "Write the metrics as JSON to this fil
 
 def main(argv):
     del argv
+    from keras_posegate.data.sources import VAL_SPLIT, resolve_eval_source
     from keras_posegate.evaluation.evaluate import evaluate, metrics_json
-    from keras_posegate.training.data import VAL_SPLIT, resolve_eval_source
 
     split = _SPLIT.value or VAL_SPLIT[_DATASET.value]
     source = resolve_eval_source(_DATASET.value, _DATA_DIR.value, split)

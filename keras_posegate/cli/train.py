@@ -1,13 +1,19 @@
 """Train a model with model.fit (the paper's recipe by default); resumable.
 
 `posegate train --model_dir DIR` alone resumes the run in DIR with its saved
-`train_config.json` (other flags are then ignored). Exit codes: 0 done,
-2 unusable `--model_dir` or flags, 3 the loss became NaN (the last good epoch
-is kept; rerun to resume from it after fixing the cause).
+`train_config.json`. Flags given on a resume must match it, or the run is
+refused naming them; `--override` resumes with the new values instead (for
+example `--epochs 300`, or a lower `--learning_rate` after a NaN). A run that
+never completed an epoch starts over, with the flags given replacing the
+saved ones. One run at a time per `--model_dir` (a lock file names the
+holder's pid). Exit codes: 0 done, 2 unusable `--model_dir` or flags (locked,
+flags differ, disk full), 3 the loss became NaN (the message says what is
+kept and how to resume).
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 
@@ -62,6 +68,22 @@ _SEED = flags.DEFINE_integer("seed", 0, "Random seed.")
 _VAL_FLIP = flags.DEFINE_bool(
     "val_flip", False, "Flip test in the per-epoch validation."
 )
+_OVERRIDE = flags.DEFINE_bool(
+    "override",
+    False,
+    "Resume with the flags given where they differ from the saved configuration "
+    "(not those that define the model).",
+)
+
+# TrainConfig field -> its flag, for the flags that set one.
+_FIELDS = {
+    "preset": _PRESET, "dataset": _DATASET, "data_dir": _DATA_DIR,
+    "epochs": _EPOCHS, "batch_size": _BATCH, "learning_rate": _LR,
+    "lr_drop_epochs": _DROPS, "steps_per_epoch": _STEPS, "gate": _GATE,
+    "gate_value": _GATE_VALUE, "fusion": _FUSION, "init_from": _INIT,
+    "mixed_precision": _MIXED, "jit_compile": _JIT, "strategy": _STRATEGY,
+    "seed": _SEED, "val_flip": _VAL_FLIP,
+}  # fmt: skip
 
 
 def _valid_drops(values: list[str]) -> bool:
@@ -76,40 +98,43 @@ flags.register_validator(
 )
 
 
+def _fail(message: str) -> None:
+    print(f"posegate train: error: {message}", file=sys.stderr)
+    sys.exit(2)
+
+
 def main(argv):
     del argv
-    from keras_posegate.training import TrainConfig, train
-    from keras_posegate.training.config import CONFIG_FILE
-    from keras_posegate.training.trainer import TrainingDiverged, check_model_dir
+    from keras_posegate.training import train
+    from keras_posegate.training.errors import (
+        NotEnoughSpace,
+        RunRefused,
+        TrainingDiverged,
+    )
+    from keras_posegate.training.multi_worker import is_chief_process
+    from keras_posegate.training.resume import plan_run
+    from keras_posegate.training.run_dir import check_model_dir, lock_model_dir
 
     model_dir = _MODEL_DIR.value
+    fields = {name: holder.value for name, holder in _FIELDS.items()}
+    fields["lr_drop_epochs"] = tuple(int(e) for e in _DROPS.value)
+    given = [name for name, holder in _FIELDS.items() if holder.present]
     try:
         check_model_dir(model_dir)
-    except OSError as e:
-        print(f"posegate train: {e}", file=sys.stderr)
-        sys.exit(2)
-    if os.path.isfile(os.path.join(model_dir, CONFIG_FILE)):
-        config = TrainConfig.load(model_dir)
-        print(f"Resuming the run in {model_dir} with its saved configuration.")
-    else:
-        if not _DATA_DIR.value:
-            print(
-                "posegate train: --data_dir is required for a new run", file=sys.stderr
-            )
-            sys.exit(2)
-        config = TrainConfig(
-            preset=_PRESET.value, dataset=_DATASET.value, data_dir=_DATA_DIR.value,
-            model_dir=model_dir, epochs=_EPOCHS.value, batch_size=_BATCH.value,
-            learning_rate=_LR.value, lr_drop_epochs=tuple(int(e) for e in _DROPS.value),
-            steps_per_epoch=_STEPS.value, gate=_GATE.value,
-            gate_value=_GATE_VALUE.value, fusion=_FUSION.value, init_from=_INIT.value,
-            mixed_precision=_MIXED.value, jit_compile=_JIT.value,
-            strategy=_STRATEGY.value, seed=_SEED.value, val_flip=_VAL_FLIP.value,
-        )  # fmt: skip
-    try:
-        history = train(config)
+        chief = is_chief_process(_STRATEGY.value)
+        with lock_model_dir(model_dir) if chief else contextlib.nullcontext():
+            config, note = plan_run(model_dir, fields, given, _OVERRIDE.value)
+            if note:
+                print(note)
+            history = train(config)
     except TrainingDiverged as e:
         print(f"posegate train: {e}", file=sys.stderr)
         sys.exit(3)
+    except (RunRefused, NotEnoughSpace) as e:
+        _fail(str(e))
+    except OSError as e:
+        if model_dir not in str(e):
+            raise
+        _fail(str(e))
     if history is not None:
         print(f"Done. Models: {os.path.join(model_dir, 'best.keras')}, last.keras")

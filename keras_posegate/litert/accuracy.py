@@ -87,8 +87,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=12345)
     parser.add_argument("tflite", nargs="+", help=".tflite models")
     args = parser.parse_args(argv)
+    from keras_posegate.data.sources import VAL_SPLIT, resolve_eval_source
     from keras_posegate.datasets.synthetic import write_sample_dataset
-    from keras_posegate.training.data import VAL_SPLIT, resolve_eval_source
 
     models = {os.path.basename(p): p for p in args.tflite}
     split = args.split or VAL_SPLIT[args.dataset]

@@ -1,4 +1,6 @@
-"""Callbacks: per-epoch validation PCKh, and atomic best/last checkpoints."""
+"""The callbacks of a run: per-epoch validation PCKh, atomic best/last
+checkpoints, the history, the backup. `run_callbacks` is the one list that both
+`model.fit` and the multi-worker loop drive."""
 
 from __future__ import annotations
 
@@ -9,15 +11,35 @@ import keras
 
 from keras_posegate.codec import HeatmapCodec
 from keras_posegate.datasets.info import DatasetInfo
-from keras_posegate.training.history import best_so_far
+from keras_posegate.training.backup import BACKUP_DIR, RunBackup
+from keras_posegate.training.config import TrainConfig
+from keras_posegate.training.errors import NotEnoughSpace
+from keras_posegate.training.history import HISTORY_FILE, best_so_far
+from keras_posegate.training.run_dir import ensure_free_space, is_disk_full, model_bytes
+from keras_posegate.training.schedule import epoch_learning_rate
 
 
 def save_model_atomic(model, path: str) -> str:
     """Save a `.keras` file through a temporary name and a rename, so a crash
-    never leaves a half-written model under `path`."""
+    never leaves a half-written model under `path`; refuses to start when the
+    disk has no room for it (the size of the file it replaces, or of the
+    model's variables).
+
+    Raises:
+        NotEnoughSpace: the disk is (nearly) full; `path` is left as it was.
+    """
     directory, name = os.path.split(os.path.abspath(path))
+    size = os.path.getsize(path) if os.path.isfile(path) else model_bytes(model)
+    ensure_free_space(directory, size, name)
     tmp = os.path.join(directory, f".tmp-{os.getpid()}-{name}")
-    model.save(tmp)
+    try:
+        model.save(tmp)
+    except OSError as e:
+        if os.path.exists(tmp):
+            os.remove(tmp)
+        if is_disk_full(e):
+            raise NotEnoughSpace(f"{directory}: disk full while writing {name}.") from e
+        raise
     os.replace(tmp, path)
     return path
 
@@ -74,3 +96,46 @@ class AtomicCheckpoints(keras.callbacks.Callback):
         if better:
             self.best = value
             save_model_atomic(self.model, os.path.join(self.model_dir, "best.keras"))
+
+
+def run_callbacks(
+    config: TrainConfig,
+    val_ds,
+    codec: HeatmapCodec,
+    info: DatasetInfo,
+    counter,
+    out_dir: str | None = None,
+    restore_from: str | None = None,
+) -> list:
+    """The run's callbacks, in order: skip counts, learning rate, validation,
+    NaN stop, `last.keras`/`best.keras`, `history.csv`, TensorBoard, backup.
+
+    Args:
+        config: the run.
+        val_ds: the validation pipeline, or None (then `best.keras` follows
+            the training loss).
+        codec: the heatmap codec.
+        info: the dataset facts.
+        counter: the training pipeline's `skip_counter`.
+        out_dir: where the files go (default `config.model_dir`; a
+            multi-worker non-chief writes into a temporary folder).
+        restore_from: the backup folder to resume from (default the one in
+            `out_dir`).
+    """
+    from keras_posegate.data import SkipReport
+
+    out_dir = out_dir or config.model_dir
+
+    def schedule(epoch, lr):
+        return epoch_learning_rate(config, epoch)
+
+    found = [SkipReport(counter), keras.callbacks.LearningRateScheduler(schedule)]
+    if val_ds is not None:
+        found.append(ValidationPCK(val_ds, codec, info, config.val_flip))
+    return found + [
+        keras.callbacks.TerminateOnNaN(raise_error=True),
+        AtomicCheckpoints(out_dir, "val_pck" if val_ds is not None else "loss"),
+        keras.callbacks.CSVLogger(os.path.join(out_dir, HISTORY_FILE), append=True),
+        keras.callbacks.TensorBoard(os.path.join(out_dir, "logs")),
+        RunBackup(os.path.join(out_dir, BACKUP_DIR), restore_from),
+    ]

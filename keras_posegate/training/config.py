@@ -94,8 +94,9 @@ class TrainConfig:
         return overrides
 
     def save(self, model_dir: str) -> str:
+        """Write `model_dir/train_config.json` (atomically)."""
         path = os.path.join(model_dir, CONFIG_FILE)
-        tmp = f"{path}.tmp-{os.getpid()}"  # workers may save at the same time
+        tmp = os.path.join(model_dir, f".tmp-{os.getpid()}-{CONFIG_FILE}")
         with open(tmp, "w") as f:
             json.dump(dataclasses.asdict(self), f, indent=2)
         os.replace(tmp, path)
@@ -103,10 +104,22 @@ class TrainConfig:
 
     @classmethod
     def load(cls, model_dir: str) -> TrainConfig:
+        """The configuration saved in `model_dir`.
+
+        Raises:
+            FileNotFoundError: there is none.
+            ValueError: the file is cut or not a configuration.
+        """
         path = os.path.join(model_dir, CONFIG_FILE)
         if not os.path.isfile(path):
             raise FileNotFoundError(
                 f"{path}: no training configuration to resume from."
             )
-        with open(path) as f:
-            return cls(**json.load(f))
+        try:
+            with open(path) as f:
+                fields = json.load(f)
+            return cls(**fields)
+        except (ValueError, TypeError) as e:
+            raise ValueError(
+                f"{path}: not a readable training configuration ({e})."
+            ) from e

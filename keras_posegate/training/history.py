@@ -1,56 +1,66 @@
-"""The run's state on disk: the backup's epoch and `history.csv`, kept in step.
+"""`history.csv`, kept in step with the backup.
 
-`BackupAndRestore` saves after `CSVLogger` has written an epoch's row, so a run
-killed in between has a row for an epoch that will be trained again; on resume
-`trim_history` drops such rows, so `history.csv` has each epoch exactly once.
+`CSVLogger` writes an epoch's row before the backup of that epoch is written,
+so a run killed in between has a row for an epoch that will be trained again;
+on resume `trim_history` drops such rows, so `history.csv` has each epoch
+exactly once. Reading tolerates what two runs writing at once (before runs
+were locked) leave behind: a repeated header and epochs written twice.
 """
 
 from __future__ import annotations
 
 import csv
-import json
 import math
 import os
 
+# The one atomic-write helper of the package, for now in evaluation/.
 from keras_posegate.evaluation._io import atomic_write_text
 
-BACKUP_DIR = "backup"
 HISTORY_FILE = "history.csv"
 
 
-def backup_epoch(model_dir: str) -> int:
-    """Epochs completed according to the backup (0 when there is none)."""
-    path = os.path.join(model_dir, BACKUP_DIR, "training_metadata.json")
-    if not os.path.isfile(path):
-        return 0
-    with open(path) as f:
-        return int(json.load(f).get("epoch", 0))
+def _parse(path: str) -> tuple[list[str], list[dict], bool]:
+    """`(header, rows, clean)`: one row per epoch (the last written wins), in
+    epoch order; `clean` is False when repeated headers, malformed lines or
+    repeated epochs were left out."""
+    with open(path, newline="") as f:
+        lines = [line for line in csv.reader(f) if line]
+    if not lines:
+        return [], [], True
+    header, by_epoch, count = lines[0], {}, 0
+    for line in lines[1:]:
+        if len(line) != len(header) or not line[0].strip().isdigit():
+            continue  # a repeated header or a cut line
+        by_epoch[int(line[0])] = dict(zip(header, line, strict=True))
+        count += 1
+    clean = count == len(lines) - 1 == len(by_epoch)
+    return header, [by_epoch[e] for e in sorted(by_epoch)], clean
 
 
 def read_history(model_dir: str) -> list[dict]:
-    """The rows of `history.csv` (empty when there is none)."""
+    """The rows of `history.csv`, one per epoch in order (empty when none)."""
     path = os.path.join(model_dir, HISTORY_FILE)
     if not os.path.isfile(path):
         return []
-    with open(path, newline="") as f:
-        return list(csv.DictReader(f))
+    return _parse(path)[1]
 
 
 def trim_history(model_dir: str, completed: int) -> int:
-    """Drop the rows of epochs `>= completed` (they will be trained again).
-    Returns the number of rows dropped."""
+    """Keep one row for each epoch `< completed` (the others will be trained
+    again) and drop repeated headers and epochs. Returns the number of lines
+    dropped."""
     path = os.path.join(model_dir, HISTORY_FILE)
-    rows = read_history(model_dir)
+    if not os.path.isfile(path):
+        return 0
+    header, rows, clean = _parse(path)
     kept = [r for r in rows if int(r["epoch"]) < completed]
-    if len(kept) == len(rows):
+    if clean and len(kept) == len(rows):
         return 0
     with open(path, newline="") as f:
-        header = f.readline()
-    lines = [header.rstrip("\r\n")]
-    fields = next(csv.reader([header]))
-    lines += [",".join(r.get(k, "") for k in fields) for r in kept]
+        before = sum(1 for line in f if line.strip()) - 1
+    lines = [",".join(header)] + [",".join(r[k] for k in header) for r in kept]
     atomic_write_text(path, "\n".join(lines) + "\n")
-    return len(rows) - len(kept)
+    return before - len(kept)
 
 
 def best_so_far(model_dir: str, monitor: str, higher_is_better: bool) -> float:

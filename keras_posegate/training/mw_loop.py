@@ -1,12 +1,10 @@
-"""The distributed training step and epoch loop of `multi_worker.py`."""
+"""The distributed training step of `multi_worker.py`."""
 
 from __future__ import annotations
 
-import math
-
-import keras
 import tensorflow as tf
 
+from keras_posegate.data.sources import resolve_sources
 from keras_posegate.losses import heatmap_mse
 from keras_posegate.training.config import TrainConfig
 
@@ -15,7 +13,6 @@ def count_steps(config: TrainConfig) -> int:
     """Steps in one pass over the training set (full batches only)."""
     from keras_posegate.data.decoder import TFRecordSource
     from keras_posegate.datasets.records import PersonRecord
-    from keras_posegate.training.data import resolve_sources
 
     source, _ = resolve_sources(config.dataset, config.data_dir)
     if isinstance(source, list) and isinstance(source[0], PersonRecord):
@@ -50,19 +47,20 @@ def replica_loss(model, images, heatmaps, weights, global_batch: int):
     return loss
 
 
-class EpochLoop:
-    """Runs epochs of `steps` distributed training steps.
+class DistributedStep:
+    """One distributed training step on the next global batch.
 
     Args:
         model: a compiled model (its optimizer is used), built in the scope.
         strategy: the strategy.
         dataset: the repeated training pipeline `(images, heatmaps, weights)`.
-        steps: steps per epoch.
         global_batch: the global batch size.
+
+    Calling it runs the step and returns the global-batch loss (a float).
     """
 
-    def __init__(self, model, strategy, dataset, steps: int, global_batch: int):
-        self.model, self.strategy, self.steps = model, strategy, steps
+    def __init__(self, model, strategy, dataset, global_batch: int):
+        self.model, self.strategy = model, strategy
         self.global_batch = global_batch
         options = tf.data.Options()
         options.experimental_distribute.auto_shard_policy = (
@@ -86,35 +84,5 @@ class EpochLoop:
         per_replica = self.strategy.run(replica_step, args=next(iterator))
         return self.strategy.reduce(tf.distribute.ReduceOp.SUM, per_replica, axis=None)
 
-    def run_epoch(self, epoch: int, config: TrainConfig, verbose) -> dict:
-        """One epoch at the schedule's rate; returns `{"loss", "learning_rate"}`.
-
-        Raises:
-            TrainingDiverged: the loss became NaN or infinite.
-        """
-        from keras_posegate.training.trainer import epoch_learning_rate
-
-        rate = epoch_learning_rate(config, epoch)
-        self.model.optimizer.learning_rate.assign(rate)
-        verbose = 1 if verbose == "auto" else int(verbose)
-        bar = keras.utils.Progbar(self.steps, verbose=verbose) if verbose else None
-        if bar is not None:
-            print(f"Epoch {epoch + 1}/{config.epochs}")
-        total = 0.0
-        for i in range(self.steps):
-            loss = float(self.step(self.iterator))
-            _check_finite(loss, epoch, i, config.model_dir)
-            total += loss
-            if bar is not None:
-                bar.update(i + 1, [("loss", loss)])
-        return {"loss": total / self.steps, "learning_rate": rate}
-
-
-def _check_finite(loss: float, epoch: int, step: int, model_dir: str) -> None:
-    if not math.isfinite(loss):
-        from keras_posegate.training.trainer import TrainingDiverged
-
-        raise TrainingDiverged(
-            f"Loss became NaN at epoch {epoch}, step {step}; stopped. The last "
-            f"good epoch is kept in {model_dir}/backup and last.keras."
-        )
+    def __call__(self) -> float:
+        return float(self.step(self.iterator))

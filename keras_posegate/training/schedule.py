@@ -39,3 +39,11 @@ def learning_rate(
     if passed == len(boundaries):
         return final
     return initial * (final / initial) ** (passed / len(boundaries))
+
+
+def epoch_learning_rate(config, epoch: int) -> float:
+    """The learning rate of a 0-based `epoch` under a `TrainConfig`'s schedule."""
+    return learning_rate(
+        epoch, config.epochs, config.learning_rate,
+        config.final_learning_rate, config.lr_drop_epochs,
+    )  # fmt: skip

@@ -1,121 +1,91 @@
 """`train(config)`: the paper's recipe through `model.fit`, resumable.
 
-Resume: `BackupAndRestore` keeps the weights, optimizer and epoch in
-`MODEL_DIR/backup/`; rerunning with the same `model_dir` continues at the epoch
-that was interrupted (the learning rate follows the epoch, so the schedule is
+The model directory is locked to one run (`run_dir.lock_model_dir`); temporary
+files of interrupted writes are removed and the backup is checked before
+anything else (`backup.settle_backup`: a damaged newest checkpoint falls back
+to the previous one, or to epoch 1, with a warning).
+
+Resume: the backup (`MODEL_DIR/backup/`) keeps the weights, optimizer and
+epoch; rerunning with the same `model_dir` continues at the epoch that was
+interrupted (the learning rate follows the epoch, so the schedule is
 unchanged) and `history.csv` keeps each epoch once. The backup is kept after
-the last epoch, so rerunning a finished run does nothing. A NaN loss raises
-(`TerminateOnNaN(raise_error=True)`), which keeps the backup and `last.keras`
-of the last good epoch, and the run stops with `TrainingDiverged`.
+the last epoch, so rerunning a finished run does nothing. A NaN loss
+(`TerminateOnNaN(raise_error=True)`) stops the run with `TrainingDiverged`,
+and a disk too full for the next checkpoint with `NotEnoughSpace`, each
+keeping the last complete epoch and saying so.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
-import shutil
+import re
+import sys
 
 import keras
 
 from keras_posegate.codec import HeatmapCodec
 from keras_posegate.datasets.info import get_info
-from keras_posegate.training import callbacks as cb
-from keras_posegate.training.config import TrainConfig
+from keras_posegate.training.backup import BACKUP_DIR, backup_epoch, settle_backup
+from keras_posegate.training.callbacks import run_callbacks
+from keras_posegate.training.config import CONFIG_FILE, TrainConfig
 from keras_posegate.training.data import train_and_val_datasets
 from keras_posegate.training.distribute import make_strategy
-from keras_posegate.training.history import BACKUP_DIR, backup_epoch, trim_history
-from keras_posegate.training.schedule import learning_rate
-
-MIN_FREE_BYTES = 200 * 1024**2
-
-
-class TrainingDiverged(RuntimeError):
-    """The loss became NaN; the last good epoch is kept in the backup."""
-
-
-def check_model_dir(model_dir: str) -> None:
-    """Fail early, with a clear message, if `model_dir` cannot take checkpoints."""
-    try:
-        os.makedirs(model_dir, exist_ok=True)
-        probe = os.path.join(model_dir, ".write-probe")
-        with open(probe, "w") as f:
-            f.write("ok")
-        os.remove(probe)
-    except OSError as e:
-        raise OSError(
-            f"{model_dir}: cannot write checkpoints there ({e.strerror})."
-        ) from e
-    free = shutil.disk_usage(model_dir).free
-    if free < MIN_FREE_BYTES:
-        raise OSError(
-            f"{model_dir}: only {free / 1024**2:.0f} MiB free; training needs at least "
-            f"{MIN_FREE_BYTES / 1024**2:.0f} MiB for checkpoints."
-        )
-
-
-def build_model(config: TrainConfig):
-    """The preset's model (with dataset and ablation overrides), or `init_from`."""
-    from keras_posegate.models import PoseGateModel
-
-    if config.init_from:
-        from keras_posegate.models.saving import load_keras_model
-
-        model = load_keras_model(config.init_from)
-        if model.num_joints != config.model_overrides()["num_joints"]:
-            raise ValueError(
-                f"{config.init_from}: predicts {model.num_joints} joints, dataset "
-                f"{config.dataset} needs {config.model_overrides()['num_joints']}."
-            )
-        return model
-    return PoseGateModel.from_preset(config.preset, **config.model_overrides())
-
-
-def compile_model(model, config: TrainConfig) -> None:
-    from keras_posegate.losses import MaskedHeatmapMSE
-
-    model.compile(
-        optimizer=keras.optimizers.RMSprop(config.learning_rate),
-        loss=[MaskedHeatmapMSE() for _ in model.outputs],
-        jit_compile=config.jit_compile,
-    )
-
-
-def epoch_learning_rate(config: TrainConfig, epoch: int) -> float:
-    """The learning rate of a 0-based `epoch` under `config`'s schedule."""
-    return learning_rate(
-        epoch, config.epochs, config.learning_rate,
-        config.final_learning_rate, config.lr_drop_epochs,
-    )  # fmt: skip
-
-
-def _callbacks(config: TrainConfig, val_ds, codec, info, counter) -> list:
-    from keras_posegate.data import SkipReport
-
-    def schedule(epoch, lr):
-        return epoch_learning_rate(config, epoch)
-
-    found = [SkipReport(counter), keras.callbacks.LearningRateScheduler(schedule)]
-    if val_ds is not None:
-        found.append(cb.ValidationPCK(val_ds, codec, info, config.val_flip))
-    return found + [
-        keras.callbacks.TerminateOnNaN(raise_error=True),
-        cb.AtomicCheckpoints(
-            config.model_dir, "val_pck" if val_ds is not None else "loss"
-        ),
-        keras.callbacks.CSVLogger(
-            os.path.join(config.model_dir, "history.csv"), append=True
-        ),
-        keras.callbacks.TensorBoard(os.path.join(config.model_dir, "logs")),
-        keras.callbacks.BackupAndRestore(
-            os.path.join(config.model_dir, BACKUP_DIR),
-            double_checkpoint=True,
-            delete_checkpoint=False,
-        ),  # fmt: skip
-    ]
+from keras_posegate.training.errors import NotEnoughSpace, TrainingDiverged
+from keras_posegate.training.history import trim_history
+from keras_posegate.training.model_setup import make_model, set_precision
+from keras_posegate.training.multi_worker import is_chief_process, train_multi_worker
+from keras_posegate.training.run_dir import (
+    check_model_dir,
+    clean_temp_files,
+    lock_model_dir,
+)
 
 
 def _is_nan_stop(error: RuntimeError) -> bool:
     """Whether `error` is `TerminateOnNaN(raise_error=True)`'s."""
     return "NaN or Inf loss" in str(error)
+
+
+def what_is_kept(model_dir: str) -> str:
+    """What a run stopped by a full disk keeps, and how to go on."""
+    done = backup_epoch(model_dir)
+    if done == 0:
+        return (
+            f"No epoch completed, so there is nothing to resume ({model_dir} keeps "
+            f"only {CONFIG_FILE}); free some space and run again."
+        )
+    return (
+        f"Kept: the checkpoint of epoch {done} ({os.path.join(model_dir, BACKUP_DIR)}"
+        f"), last.keras and history.csv; free some space, then `posegate train "
+        f"--model_dir {model_dir}` resumes at epoch {done + 1}."
+    )
+
+
+def _diverged(error: RuntimeError, model_dir: str) -> TrainingDiverged:
+    done = backup_epoch(model_dir)
+    batch = re.search(r"at batch (\d+)", str(error))
+    where = f"epoch {done + 1}" + (f", batch {batch.group(1)}" if batch else "")
+    if done == 0:
+        advice = (
+            f"Nothing to resume: no epoch completed, {model_dir} keeps only "
+            f"{CONFIG_FILE}. Lower --learning_rate or check the data, and run "
+            "again with the corrected flags (they replace the saved ones)."
+        )
+    else:
+        advice = (
+            f"Kept: the checkpoint of epoch {done} "
+            f"({os.path.join(model_dir, BACKUP_DIR)}), last.keras and "
+            "history.csv. Resuming unchanged would likely diverge again: resume "
+            f"with a lower rate (posegate train --model_dir {model_dir} --override "
+            "--learning_rate RATE) or check the data."
+        )
+    return TrainingDiverged(f"Loss became NaN in {where}; stopped. {advice}")
+
+
+def _warn(lines: list[str]) -> None:
+    for line in lines:
+        print(line, file=sys.stderr)
 
 
 def train(
@@ -134,51 +104,49 @@ def train(
 
     Raises:
         TrainingDiverged: the loss became NaN (the last good epoch is kept).
-        OSError: `model_dir` is not writable or the disk is nearly full.
+        NotEnoughSpace: the disk is too full for the next checkpoint (the
+            last complete epoch is kept).
+        RunRefused: another run holds `model_dir`.
+        OSError: `model_dir` is not writable.
     """
     check_model_dir(config.model_dir)
-    config.save(config.model_dir)
-    done = backup_epoch(config.model_dir)
-    if done >= config.epochs:
-        print(f"{config.model_dir}: all {config.epochs} epochs are done.")
-        return None
-    strategy = make_strategy(config.strategy)
-    set_precision(config.mixed_precision)
-    keras.utils.set_random_seed(config.seed)
-    if config.strategy == "multi_worker":
-        from keras_posegate.training.multi_worker import train_multi_worker
+    chief = is_chief_process(config.strategy)  # multi-worker: only it writes
+    with lock_model_dir(config.model_dir) if chief else contextlib.nullcontext():
+        if chief:
+            removed = clean_temp_files(config.model_dir)
+            if removed:
+                _warn([f"warning: removed {len(removed)} temporary file(s) of an "
+                       f"interrupted write: {', '.join(removed)}"])  # fmt: skip
+            _warn(settle_backup(config.model_dir)[1])
+            config.save(config.model_dir)
+        done = backup_epoch(config.model_dir)
+        if done >= config.epochs:
+            print(f"{config.model_dir}: all {config.epochs} epochs are done.")
+            return None
+        strategy = make_strategy(config.strategy)
+        set_precision(config.mixed_precision)
+        keras.utils.set_random_seed(config.seed)
+        try:
+            if config.strategy == "multi_worker":
+                return train_multi_worker(config, strategy, verbose, callbacks)
+            return _fit(config, strategy, done, verbose, callbacks)
+        except NotEnoughSpace as e:
+            raise NotEnoughSpace(f"{e} {what_is_kept(config.model_dir)}") from e
+        except RuntimeError as e:
+            if _is_nan_stop(e):
+                raise _diverged(e, config.model_dir) from e
+            raise
 
-        return train_multi_worker(config, strategy, verbose)
+
+def _fit(config: TrainConfig, strategy, done: int, verbose, callbacks):
     trim_history(config.model_dir, done)
-    with strategy.scope():
-        model = build_model(config)
-        compile_model(model, config)
+    model = make_model(config, strategy)
     info = get_info(config.dataset)
     codec = HeatmapCodec(model.input_size, sigma=config.sigma)
     train_ds, val_ds = train_and_val_datasets(config, info, codec, model.num_stacks)
-    found = _callbacks(config, val_ds, codec, info, train_ds.skip_counter)
-    try:
-        return model.fit(
-            train_ds, epochs=config.epochs, steps_per_epoch=config.steps_per_epoch,
-            callbacks=found + list(callbacks or []), verbose=verbose,
-            shuffle=False,  # the pipeline shuffles; Keras warns otherwise
-        )  # fmt: skip
-    except RuntimeError as e:
-        if _is_nan_stop(e):
-            raise TrainingDiverged(
-                f"Loss became NaN; stopped. The last good epoch is kept in "
-                f"{os.path.join(config.model_dir, BACKUP_DIR)} and last.keras; "
-                "lower --learning_rate or check the data, then rerun to resume."
-            ) from e
-        raise
-
-
-def set_precision(mixed: bool) -> None:
-    """float16 compute on GPU, bfloat16 on CPU, when `mixed`."""
-    if mixed:
-        import tensorflow as tf
-
-        gpu = bool(tf.config.list_physical_devices("GPU"))
-        keras.mixed_precision.set_global_policy(
-            "mixed_float16" if gpu else "mixed_bfloat16"
-        )
+    found = run_callbacks(config, val_ds, codec, info, train_ds.skip_counter)
+    return model.fit(
+        train_ds, epochs=config.epochs, steps_per_epoch=config.steps_per_epoch,
+        callbacks=found + list(callbacks or []), verbose=verbose,
+        shuffle=False,  # the pipeline shuffles; Keras warns otherwise
+    )  # fmt: skip

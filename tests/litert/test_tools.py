@@ -13,11 +13,11 @@ import pytest
 import tensorflow as tf
 
 from keras_posegate.data.samples import sample_images
+from keras_posegate.data.sources import resolve_eval_source
 from keras_posegate.datasets.synthetic import write_sample_dataset
 from keras_posegate.export import tflite as export_tflite
 from keras_posegate.litert import accuracy, audit, latency
 from keras_posegate.models import PoseGateModel
-from keras_posegate.training.data import resolve_eval_source
 from tests.helpers import TINY as SMALL
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))

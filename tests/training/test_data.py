@@ -7,9 +7,9 @@ import pytest
 from keras_posegate.codec import HeatmapCodec
 from keras_posegate.data import build_dataset
 from keras_posegate.data.prepare import prepare
+from keras_posegate.data.sources import resolve_sources
 from keras_posegate.datasets.info import LSP
 from keras_posegate.datasets.synthetic import write_sample_dataset
-from keras_posegate.training.data import resolve_sources
 
 
 @pytest.fixture(scope="module")

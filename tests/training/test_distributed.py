@@ -9,7 +9,8 @@ import subprocess
 import sys
 import textwrap
 
-from keras_posegate.training.history import backup_epoch, read_history
+from keras_posegate.training.backup import backup_epoch
+from keras_posegate.training.history import read_history
 from tests.training.conftest import tiny_config
 from tests.training.helpers import TIMEOUT_S, child_env, free_port, run_python
 

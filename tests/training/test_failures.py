@@ -12,8 +12,9 @@ import tensorflow as tf
 
 from keras_posegate.training import TrainConfig, train
 from keras_posegate.training import trainer as trainer_module
-from keras_posegate.training.history import backup_epoch, read_history
-from keras_posegate.training.trainer import TrainingDiverged
+from keras_posegate.training.backup import backup_epoch
+from keras_posegate.training.errors import TrainingDiverged
+from keras_posegate.training.history import read_history
 from tests.training.conftest import tiny_config
 from tests.training.helpers import posegate
 

@@ -8,8 +8,9 @@ import textwrap
 import pytest
 
 from keras_posegate.training import TrainConfig, train
-from keras_posegate.training.history import backup_epoch, read_history, trim_history
-from keras_posegate.training.trainer import epoch_learning_rate
+from keras_posegate.training.backup import backup_epoch
+from keras_posegate.training.history import read_history, trim_history
+from keras_posegate.training.schedule import epoch_learning_rate
 from tests.training.conftest import tiny_config
 from tests.training.helpers import posegate, run_python
 

@@ -9,13 +9,13 @@ import os
 import numpy as np
 import pytest
 
+from keras_posegate.data.sources import resolve_eval_source
 from keras_posegate.evaluation.evaluate import evaluate
 from keras_posegate.evaluation.predictions import (
     read_mpii_pred_mat,
     read_predictions_json,
 )
 from keras_posegate.training import train
-from keras_posegate.training.data import resolve_eval_source
 from keras_posegate.training.schedule import learning_rate
 from tests.training.conftest import tiny_config
 

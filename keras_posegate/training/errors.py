@@ -1,0 +1,18 @@
+"""Why a run stopped or was refused, as exceptions with a one-line message
+that names the directory or flag and says what to do."""
+
+from __future__ import annotations
+
+
+class TrainingDiverged(RuntimeError):
+    """The loss became NaN or infinite; the message says what is kept."""
+
+
+class RunRefused(ValueError):
+    """The run cannot start as asked: the model directory is locked by another
+    run, or the flags differ from the configuration of the run it resumes."""
+
+
+class NotEnoughSpace(OSError):
+    """The disk is too full for the next checkpoint; the run stopped before
+    writing it, and the previous checkpoint is intact."""

@@ -1,0 +1,60 @@
+"""The model, its optimizer and loss, and the precision policy of a run.
+
+Both training paths (`model.fit` in `trainer.py` and the multi-worker loop in
+`multi_worker.py`) build the model here, so they train the same thing.
+"""
+
+from __future__ import annotations
+
+import keras
+
+from keras_posegate.training.config import TrainConfig
+
+
+def set_precision(mixed: bool) -> None:
+    """float16 compute on GPU, bfloat16 on CPU, when `mixed`."""
+    if mixed:
+        import tensorflow as tf
+
+        gpu = bool(tf.config.list_physical_devices("GPU"))
+        keras.mixed_precision.set_global_policy(
+            "mixed_float16" if gpu else "mixed_bfloat16"
+        )
+
+
+def build_model(config: TrainConfig):
+    """The preset's model (with dataset and ablation overrides), or `init_from`."""
+    from keras_posegate.models import PoseGateModel
+
+    if config.init_from:
+        from keras_posegate.models.saving import load_keras_model
+
+        model = load_keras_model(config.init_from)
+        if model.num_joints != config.model_overrides()["num_joints"]:
+            raise ValueError(
+                f"{config.init_from}: predicts {model.num_joints} joints, dataset "
+                f"{config.dataset} needs {config.model_overrides()['num_joints']}."
+            )
+        return model
+    return PoseGateModel.from_preset(config.preset, **config.model_overrides())
+
+
+def compile_model(model, config: TrainConfig) -> None:
+    """RMSprop at the initial rate, the masked heatmap MSE on every stack."""
+    from keras_posegate.losses import MaskedHeatmapMSE
+
+    model.compile(
+        optimizer=keras.optimizers.RMSprop(config.learning_rate),
+        loss=[MaskedHeatmapMSE() for _ in model.outputs],
+        jit_compile=config.jit_compile,
+    )
+
+
+def make_model(config: TrainConfig, strategy):
+    """The compiled model, its variables and the optimizer's made in the
+    strategy's scope (a backup restores into them)."""
+    with strategy.scope():
+        model = build_model(config)
+        compile_model(model, config)
+        model.optimizer.build(model.trainable_variables)
+    return model
