@@ -101,12 +101,12 @@ def test_keras_saved_model_and_tflite_give_the_same_keypoints(
     tflite_path, _ = write_tflite(convert_keras(model), str(tmp_path), "float32")
     image = cv2.imread(image_path)
     reference, _ = predict_image(load_predictor(model_path), image)
-    for path in (saved, tflite_path):
+    for path, allowed in ((tflite_path, 0), (saved, 1)):
         joints, scores = predict_image(load_predictor(path), image)
         # Same heatmaps up to float error, so the same argmax and shift, except
-        # where uint8 input rounding (SavedModel) flips a near-tie: allow 1%.
-        close = np.linalg.norm(joints - reference, axis=-1) < 0.5
-        assert close.mean() >= 0.9, path
+        # where the SavedModel's uint8 input rounding flips a near-tie: one joint.
+        far = np.linalg.norm(joints - reference, axis=-1) >= 0.5
+        assert far.sum() <= allowed, (path, np.flatnonzero(far))
 
 
 def test_a_missing_model_is_named(tmp_path):
