@@ -1,31 +1,6 @@
-"""Atomic file writes: write a temporary file beside the target, then
-`os.replace` it into place, so a reader never sees a half-written file."""
+"""Moved: the atomic writers live in `keras_posegate.fileio` (one helper for
+every writer). Kept as an alias until `training/history.py` imports it there."""
 
-from __future__ import annotations
+from keras_posegate.fileio import atomic_write_bytes, atomic_write_text
 
-import os
-import tempfile
-
-
-def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> str:
-    """Write `data` to `path` atomically; creates parent folders. Returns the path."""
-    path = os.fspath(path)
-    folder = os.path.dirname(os.path.abspath(path))
-    os.makedirs(folder, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=".part")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.remove(tmp)
-        raise
-    return path
-
-
-def atomic_write_text(path: str | os.PathLike, text: str) -> str:
-    """UTF-8 text version of `atomic_write_bytes`."""
-    return atomic_write_bytes(path, text.encode("utf-8"))
+__all__ = ["atomic_write_bytes", "atomic_write_text"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from keras_posegate.datasets.info import get_info
-from keras_posegate.evaluation._io import atomic_write_text
+from keras_posegate.fileio import atomic_write_text
 
 STRIDE = 4
 

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from keras_posegate.export import tflite as export_tflite
+from keras_posegate.fileio import file_mode
 from keras_posegate.models import PoseGateModel
 from keras_posegate.quantization.synthetic import make_dataset, make_examples
 
@@ -38,6 +39,8 @@ def test_float_exports_match_keras(model, examples, quantization, tmp_path):
     content = export_tflite.convert_keras(model, quantization)
     path, meta_path = export_tflite.write_tflite(content, tmp_path, quantization)
     assert os.path.basename(path) == f"posegate_{quantization}.tflite"
+    for written in (path, meta_path):  # readable by others, as the umask says
+        assert os.stat(written).st_mode & 0o777 == file_mode()
     expected = model.predict(examples["images"], verbose=0)[-1]
     got = run_tflite(path, examples["images"])
     assert got.shape == expected.shape
