@@ -7,6 +7,7 @@ import os
 
 from absl import flags
 
+from keras_posegate.cli import _validate
 from keras_posegate.export.tflite import IO_DTYPES, QUANTIZATIONS
 
 _MODEL = flags.DEFINE_string("model", None, "Trained Keras 3 .keras model.")
@@ -20,13 +21,17 @@ _QAT = flags.DEFINE_string(
 )
 _OUT = flags.DEFINE_string("export_dir", "exports", "Output folder.")
 _NAME = flags.DEFINE_string("name", "posegate", "SavedModel name (DIR/NAME/<v>/).")
-_VERSION = flags.DEFINE_integer("version", None, "SavedModel version (default next).")
+_VERSION = flags.DEFINE_integer(
+    "version", None, "SavedModel version (default next).", lower_bound=1
+)
 _PRESET = flags.DEFINE_string("preset", None, "Preset name for the metadata.")
 _DATASET = flags.DEFINE_enum("dataset", "mpii", ["mpii", "lsp"], "Joint layout.")
 _DATA_DIR = flags.DEFINE_string(
     "data_dir", None, "TFRecords for the int8 representative dataset."
 )
-_REPR = flags.DEFINE_integer("representative_batches", 16, "int8 calibration batches.")
+_REPR = flags.DEFINE_integer(
+    "representative_batches", 16, "int8 calibration batches.", lower_bound=1
+)
 _SYNTHETIC = flags.DEFINE_bool(
     "synthetic", False, "Calibrate int8 on synthetic images (smoke test)."
 )
@@ -64,6 +69,9 @@ def _export_qat() -> bytes:
     return convert_qat(qat_model, _IO.value)
 
 
+_validate.existing_data_dir("data_dir")
+
+
 def main(argv):
     del argv
     from keras_posegate.export import tflite
@@ -72,13 +80,13 @@ def main(argv):
         tflite.check_options("qat", _IO.value)
         content = _export_qat()
     else:
-        import keras
-
         import keras_posegate.models  # noqa: F401
 
         if _MODEL.value is None:
             raise flags.ValidationError("--model is required")
-        model = keras.saving.load_model(_MODEL.value, compile=False)
+        from keras_posegate.evaluation.evaluate import load_keras_model
+
+        model = load_keras_model(_MODEL.value, compile=False)
         if _FORMAT.value == "saved_model":
             from keras_posegate.export.saved_model import export_saved_model
 

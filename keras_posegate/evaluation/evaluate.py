@@ -14,23 +14,41 @@ from keras_posegate.evaluation.runner import predict_dataset, score_predictions
 from keras_posegate.evaluation.tables import format_table
 
 
-def load_keras_model(path: str):
+def load_keras_model(path: str, compile: bool = True):
     """Load a `.keras` model with Keras's safe mode on: a file carrying a Lambda
-    (arbitrary code) is refused with a clear error, never executed."""
+    (arbitrary code) is refused with a clear error, never executed. A missing,
+    corrupt or truncated file raises `DataError` naming it."""
+    import zipfile
+
     import keras_posegate.losses  # noqa: F401  (registers the custom objects)
     import keras_posegate.models  # noqa: F401
+    from keras_posegate.errors import DataError
 
     if not os.path.exists(path):
         raise FileNotFoundError(f"{path}: no such model file.")
+    if os.path.isfile(path) and not zipfile.is_zipfile(path):
+        raise DataError(
+            f"{path}: not a readable .keras model (not a zip archive: corrupt, "
+            "truncated or another format)."
+        )
     try:
-        return keras.saving.load_model(path, safe_mode=True)
+        return keras.saving.load_model(path, safe_mode=True, compile=compile)
     except ValueError as e:
         if "safe_mode" in str(e) or "Lambda" in str(e):
             raise ValueError(
                 f"{path}: refused to load, the file carries code (a Lambda layer); "
                 "keras_posegate loads models with safe_mode=True."
             ) from e
-        raise
+        raise DataError(f"{path}: cannot load the model ({_first_line(e)})") from e
+    except (OSError, KeyError, zipfile.BadZipFile, EOFError) as e:
+        raise DataError(
+            f"{path}: cannot load the model, the file is damaged "
+            f"({type(e).__name__}: {_first_line(e)})"
+        ) from e
+
+
+def _first_line(error: BaseException) -> str:
+    return (str(error).strip().splitlines() or [""])[0][:300]
 
 
 def load_any_model(path: str):
