@@ -280,3 +280,61 @@ def count_complete_records(path: str | os.PathLike) -> int:
                 break
             count, offset = count + 1, end
     return count
+
+
+@dataclasses.dataclass
+class ShardScan:
+    """What `scan_shard` found in one shard.
+
+    Attributes:
+        segments: `(start, count)` runs of good records, in file order.
+        truncated: records the manifest lists but the file cut off.
+        corrupt: records that fail their CRC (with every record after one
+            whose length header is damaged: the framing is lost there).
+    """
+
+    segments: list[tuple[int, int]]
+    truncated: int
+    corrupt: int
+
+    @property
+    def readable(self) -> int:
+        return sum(count for _, count in self.segments)
+
+
+def _read_until_error(path: str, start: int, count: int) -> tuple[int, bool]:
+    """(records read from `start` before a CRC error, whether one occurred)."""
+    read = tf.Variable(0, dtype=tf.int64, trainable=False)
+    ds = tf.data.TFRecordDataset(path).skip(start).take(count)
+    ds = ds.map(lambda r: (read.assign_add(1), tf.strings.length(r))[1])
+    try:
+        ds.reduce(np.int64(0), lambda n, _: n + 1)
+    except tf.errors.DataLossError:
+        return int(read.numpy()), True
+    return int(read.numpy()), False
+
+
+def scan_shard(path: str | os.PathLike, expected: int) -> ShardScan:
+    """Check every record of a shard (framing and CRCs, with TensorFlow's own
+    reader) so that a damaged record is skipped and counted, never silently
+    taken with the rest of its shard.
+
+    Args:
+        path: the shard file.
+        expected: records the manifest lists for it.
+    """
+    path = os.fspath(path)
+    complete = min(count_complete_records(path), int(expected))
+    segments, corrupt, start = [], 0, 0
+    while start < complete:
+        read, failed = _read_until_error(path, start, complete - start)
+        if read:
+            segments.append((start, read))
+        if not failed:
+            break
+        if read == 0 and corrupt and start > 0:  # the framing is lost: stop
+            corrupt += complete - start
+            break
+        corrupt += 1
+        start += read + 1
+    return ShardScan(segments, int(expected) - complete, corrupt)

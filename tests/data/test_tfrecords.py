@@ -1,4 +1,5 @@
 import json
+import struct
 
 import numpy as np
 import pytest
@@ -13,6 +14,7 @@ from keras_posegate.data import (
     write_tfrecords,
 )
 from keras_posegate.datasets.info import LSP
+from keras_posegate.errors import DataError
 from tests.data import helpers
 
 
@@ -123,3 +125,48 @@ def test_eval_pipeline_yields_records_in_source_order(tmp_path, num_shards):
         ds = build_dataset(source, LSP, HeatmapCodec(64), 1, 4, training=False)
         got = [s.decode() for _, meta in ds for s in meta["image_id"].numpy()]
         assert got == expected
+
+
+def _flip_a_byte_of_record(shard, index: int) -> None:
+    """Flip one byte inside the data of record `index` (its CRC then fails)."""
+    data = bytearray(shard.read_bytes())
+    offset = 0
+    for _ in range(index):
+        (length,) = struct.unpack("<Q", data[offset : offset + 8])
+        offset += 12 + length + 4
+    (length,) = struct.unpack("<Q", data[offset : offset + 8])
+    data[offset + 12 + length // 2] ^= 0xFF
+    shard.write_bytes(bytes(data))
+
+
+def test_a_record_failing_its_crc_is_skipped_and_counted_not_its_shard(tmp_path):
+    records = helpers.make_dataset(tmp_path, 8)
+    write_tfrecords(records, tmp_path / "out", 2, "lsp", progress=False)
+    manifest = json.loads((tmp_path / "out/manifest.json").read_text())
+    shard = tmp_path / "out" / manifest["shards"][0]["file"]
+    _flip_a_byte_of_record(shard, 1)  # 4 records: the 2nd of them is damaged
+    ds = build_dataset(
+        str(tmp_path / "out"), LSP, HeatmapCodec(64), 1, 1, training=False
+    )
+    ids = [m["image_id"].numpy()[0].decode() for _, m in ds]
+    report = ds.skip_counter.report()
+    # Record 1 of shard 0 is person 2 (round robin); all the others are read.
+    assert sorted(ids) == sorted(r.image_id for j, r in enumerate(records) if j != 2)
+    assert report["skipped_corrupt_tfrecord"] == 1 and report["kept"] == 7
+    assert ds.skip_counter.damaged_shards == {str(shard): "1 failing their CRC of 4"}
+
+
+def test_evaluation_refuses_a_damaged_shard_and_names_it(tmp_path):
+    from keras_posegate.evaluation.evaluate import evaluate
+    from keras_posegate.models import PoseGateModel
+
+    records = helpers.make_dataset(tmp_path, 4)
+    write_tfrecords(records, tmp_path / "out", 1, "lsp", progress=False)
+    shard = next((tmp_path / "out").glob("*.tfrecord"))
+    _flip_a_byte_of_record(shard, 2)
+    model = PoseGateModel(num_stacks=1, width=8, input_size=32, depth=1,
+                          stem_width=8)  # fmt: skip
+    with pytest.raises(DataError, match=f"{shard.name}: 1 failing their CRC of 4"):
+        evaluate(model, str(tmp_path / "out"), "lsp",
+                 predictions_out=str(tmp_path / "pred"))  # fmt: skip
+    assert not list(tmp_path.glob("pred*"))
