@@ -7,7 +7,10 @@ Layout of an output directory:
 
 Each shard is written under a temporary name and renamed when complete; the
 manifest (dataset, joint count, records per shard) is written after all shards.
-A reader (`read_manifest`) refuses a directory without one.
+A reader (`read_manifest`) refuses a directory without one. Writing into a
+complete directory keeps the old dataset whole until the new manifest replaces
+it: the new shards take names the old manifest does not use (`.b.tfrecord`
+twins, alternating), and the old shards are removed after the swap.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+import re
 import struct
 from collections.abc import Sequence
 from pathlib import Path
@@ -23,12 +27,14 @@ import cv2
 import numpy as np
 import tensorflow as tf
 
+from keras_posegate import fileio
 from keras_posegate.datasets.info import get_info
 from keras_posegate.datasets.records import PersonRecord
 
 MANIFEST = "manifest.json"
 FORMAT_VERSION = 1
-_TMP_SUFFIX = ".incomplete"
+_TMP_SUFFIX = ".incomplete"  # temporaries of older versions (cleaned up)
+_SHARD_NAME = re.compile(r"^[A-Za-z0-9_]+-\d{5}-of-\d{5}(\.b)?\.tfrecord$")
 
 
 @dataclasses.dataclass
@@ -163,7 +169,8 @@ def write_tfrecords(
 
     Args:
         records: the persons to write.
-        out_dir: output directory (created; an old manifest is removed first).
+        out_dir: output directory (created; a dataset already there is
+            replaced only when the new one is complete).
         num_shards: number of shard files, >= 1.
         dataset_name: "mpii" or "lsp" (sets the joint count).
         progress: show a progress bar.
@@ -176,9 +183,9 @@ def write_tfrecords(
     num_joints = get_info(dataset_name).num_joints
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    (out / MANIFEST).unlink(missing_ok=True)
-    names = shard_names(dataset_name, num_shards)
-    temps = [out / (n + _TMP_SUFFIX) for n in names]
+    _remove_leftovers(out)
+    names = _fresh_shard_names(out, dataset_name, num_shards)
+    temps = [Path(fileio.temp_name(out / n)) for n in names]
     report = WriteReport()
     counts = [0] * num_shards
     bar = None
@@ -200,13 +207,38 @@ def write_tfrecords(
         raise
     for w in writers:
         w.close()
+    # The new shards take names the current manifest does not use, so the old
+    # dataset stays whole until the new manifest replaces its own (one rename).
     for temp, name in zip(temps, names, strict=True):
         os.replace(temp, out / name)
     report.shards = [
         {"file": n, "count": c} for n, c in zip(names, counts, strict=True)
     ]
     _write_manifest(out, dataset_name, num_joints, report)
+    for path in out.iterdir():  # shards of the old dataset
+        if _SHARD_NAME.match(path.name) and path.name not in names:
+            path.unlink(missing_ok=True)
     return report
+
+
+def _remove_leftovers(out: Path) -> None:
+    """Remove what interrupted writes left: temporaries of processes that no
+    longer run, and `*.incomplete` shards of older versions."""
+    fileio.remove_stale_temps(out, force=True)
+    for path in out.glob("*" + _TMP_SUFFIX):
+        path.unlink(missing_ok=True)
+
+
+def _fresh_shard_names(out: Path, dataset_name: str, num_shards: int) -> list[str]:
+    """`shard_names`, or their `.b` twins when the current manifest uses them."""
+    names = shard_names(dataset_name, num_shards)
+    try:
+        used = {s["file"] for s in json.loads((out / MANIFEST).read_text())["shards"]}
+    except (OSError, ValueError, KeyError, TypeError):
+        used = set()
+    if used.isdisjoint(names):
+        return names
+    return [n.removesuffix(".tfrecord") + ".b.tfrecord" for n in names]
 
 
 def _write_one(record, num_joints, cache, writers, counts, report) -> None:
@@ -236,9 +268,7 @@ def _write_manifest(out: Path, dataset_name: str, num_joints: int, report: Write
         "shards": report.shards,
         "skipped": report.skipped,
     }
-    temp = out / (MANIFEST + _TMP_SUFFIX)
-    temp.write_text(json.dumps(manifest, indent=2))
-    os.replace(temp, out / MANIFEST)
+    fileio.atomic_write_json(out / MANIFEST, manifest, indent=2)
 
 
 def read_manifest(directory: str | os.PathLike) -> dict:

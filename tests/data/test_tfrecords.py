@@ -1,5 +1,7 @@
 import json
 import struct
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -69,9 +71,11 @@ def test_directory_without_manifest_is_refused(tmp_path):
         build_dataset(str(tmp_path / "out"), LSP, HeatmapCodec(64), 1, 2, training=True)
 
 
-def test_failed_write_leaves_no_manifest_and_no_partial_shards(tmp_path, monkeypatch):
+def test_killed_re_prepare_keeps_the_old_dataset_whole(tmp_path, monkeypatch):
     records = helpers.make_dataset(tmp_path, 3)
-    write_tfrecords(records, tmp_path / "out", 1, "lsp", False)
+    out = tmp_path / "out"
+    write_tfrecords(records, out, 1, "lsp", False)
+    before = sorted(p.name for p in out.iterdir())
     real = tfrecords.record_to_example
     calls = []
 
@@ -83,9 +87,33 @@ def test_failed_write_leaves_no_manifest_and_no_partial_shards(tmp_path, monkeyp
 
     monkeypatch.setattr(tfrecords, "record_to_example", flaky)
     with pytest.raises(KeyboardInterrupt):
-        write_tfrecords(records, tmp_path / "out", 1, "lsp", False)
-    assert not (tmp_path / "out" / "manifest.json").exists()
-    assert not list((tmp_path / "out").glob("*.incomplete"))
+        write_tfrecords(records, out, 1, "lsp", False)
+    assert sorted(p.name for p in out.iterdir()) == before  # no partial shards
+    ds = build_dataset(str(out), LSP, HeatmapCodec(64), 1, 1, training=False)
+    assert sum(1 for _ in ds) == 3
+
+
+def test_re_prepare_swaps_when_complete_and_removes_old_shards_and_temps(tmp_path):
+    records = helpers.make_dataset(tmp_path, 4)
+    out = tmp_path / "out"
+    write_tfrecords(records, out, 2, "lsp", False)
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True).stdout.strip()  # fmt: skip
+    (out / f".tmp-{dead}-00ff00ff-lsp-00000-of-00002.tfrecord").write_bytes(b"x")
+    (out / "lsp-00001-of-00002.tfrecord.incomplete").write_bytes(b"x")  # older
+    (out / "notes.txt").write_text("the user's own file")
+    write_tfrecords(records[:3], out, 2, "lsp", False)  # same names in use
+    manifest = read_manifest(out)
+    assert manifest["num_examples"] == 3
+    names = [s["file"] for s in manifest["shards"]]
+    assert names == ["lsp-00000-of-00002.b.tfrecord", "lsp-00001-of-00002.b.tfrecord"]
+    assert sorted(p.name for p in out.iterdir()) == sorted(
+        [*names, "manifest.json", "notes.txt"]
+    )
+    write_tfrecords(records, out, 1, "lsp", False)
+    assert sorted(p.name for p in out.iterdir()) == [
+        "lsp-00000-of-00001.tfrecord", "manifest.json", "notes.txt"
+    ]  # fmt: skip
 
 
 def test_truncated_shard_is_read_up_to_the_cut_and_counted(tmp_path):
