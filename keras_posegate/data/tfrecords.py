@@ -44,18 +44,29 @@ class WriteReport:
     Attributes:
         written: examples written.
         skipped: reason -> count (missing_image, corrupt_image, truncated_image,
-            bad_center, wrong_joint_count).
+            bad_center, wrong_joint_count, center_outside_image).
         examples: reason -> up to 5 offending image paths.
         shards: `{"file", "count"}` per shard.
+        flagged: reason -> count of records written but suspect
+            (joints_far_outside_image: a joint more than the image's size
+            beyond its border).
     """
 
     written: int = 0
     skipped: dict[str, int] = dataclasses.field(default_factory=dict)
     examples: dict[str, list[str]] = dataclasses.field(default_factory=dict)
     shards: list[dict] = dataclasses.field(default_factory=list)
+    flagged: dict[str, int] = dataclasses.field(default_factory=dict)
 
     def skip(self, reason: str, path: str) -> None:
         self.skipped[reason] = self.skipped.get(reason, 0) + 1
+        shown = self.examples.setdefault(reason, [])
+        if len(shown) < 5:
+            shown.append(path)
+
+    def flag(self, reason: str, path: str) -> None:
+        """Count a record that was written but looks wrong."""
+        self.flagged[reason] = self.flagged.get(reason, 0) + 1
         shown = self.examples.setdefault(reason, [])
         if len(shown) < 5:
             shown.append(path)
@@ -65,6 +76,11 @@ class WriteReport:
         for reason, count in sorted(self.skipped.items()):
             lines.append(
                 f"  {reason}: {count} (e.g. {', '.join(self.examples[reason][:2])})"
+            )
+        for reason, count in sorted(self.flagged.items()):
+            lines.append(
+                f"flagged (written): {reason}: {count} "
+                f"(e.g. {', '.join(self.examples[reason][:2])})"
             )
         return "\n".join(lines)
 
@@ -144,6 +160,22 @@ def _record_problem(record: PersonRecord, num_joints: int) -> str | None:
         num_joints,
     ):
         return "wrong_joint_count"
+    return None
+
+
+def _range_problem(record, height: int, width: int, report, path: str):
+    """Annotations outside the image: a centre outside it is a skip reason
+    ("center_outside_image"); joints more than the image's size beyond its
+    border are kept but flagged ("joints_far_outside_image")."""
+    x, y = np.asarray(record.center, np.float64)
+    if not (-0.5 <= x <= width - 0.5 and -0.5 <= y <= height - 0.5):
+        return "center_outside_image"
+    joints = np.asarray(record.joints, np.float64)
+    joints = joints[np.isfinite(joints).all(axis=-1)]
+    margin = max(height, width)
+    far = (joints < -margin).any() or (joints[:, 0] > width + margin).any()
+    if far or (joints[:, 1] > height + margin).any():
+        report.flag("joints_far_outside_image", path)
     return None
 
 
@@ -249,6 +281,8 @@ def _write_one(record, num_joints, cache, writers, counts, report) -> None:
             cache.clear()  # persons of one image are adjacent; keep one image
             cache[path] = check_image(path)
         encoded, problem, (height, width) = cache[path]
+    if problem is None:
+        problem = _range_problem(record, height, width, report, path)
     if problem is not None:
         report.skip(problem, path)
         return
@@ -267,6 +301,7 @@ def _write_manifest(out: Path, dataset_name: str, num_joints: int, report: Write
         "num_examples": report.written,
         "shards": report.shards,
         "skipped": report.skipped,
+        "flagged": report.flagged,
     }
     fileio.atomic_write_json(out / MANIFEST, manifest, indent=2)
 

@@ -198,3 +198,17 @@ def test_evaluation_refuses_a_damaged_shard_and_names_it(tmp_path):
         evaluate(model, str(tmp_path / "out"), "lsp",
                  predictions_out=str(tmp_path / "pred"))  # fmt: skip
     assert not list(tmp_path.glob("pred*"))
+
+
+def test_out_of_range_annotations_are_skipped_or_flagged_never_silent(tmp_path):
+    records = helpers.make_dataset(tmp_path, 4)
+    records[1].center = np.array([1e9, 10.0], np.float32)  # outside the image
+    records[2].joints[3] = (10.0, 1e9)  # a joint far outside it
+    report = write_tfrecords(records, tmp_path / "out", 1, "lsp", False)
+    assert report.written == 3
+    assert report.skipped == {"center_outside_image": 1}
+    assert report.flagged == {"joints_far_outside_image": 1}
+    assert "joints_far_outside_image: 1" in report.summary()
+    manifest = read_manifest(tmp_path / "out")
+    assert manifest["skipped"] == {"center_outside_image": 1}
+    assert manifest["flagged"] == {"joints_far_outside_image": 1}
