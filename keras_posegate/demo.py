@@ -10,10 +10,11 @@ write `summary.json`.
 from __future__ import annotations
 
 import dataclasses
-import json
 import os
 import time
 from collections.abc import Callable
+
+from keras_posegate.fileio import atomic_write_json
 
 STEPS = (
     "data",
@@ -242,9 +243,7 @@ def run_demo(cfg: DemoConfig, log: Callable[[str], None] = print) -> dict:
     summary = {"preset": cfg.preset, "keras_model": trained["model"],
                "pckh_keras": round(trained["pckh_float_keras"], 2), **checks, **files,
                **pictures, "step_seconds": step.times, "config": dataclasses.asdict(cfg)}  # fmt: skip
-    with open(paths["summary"] + ".tmp", "w") as f:
-        json.dump(summary, f, indent=1)
-    os.replace(paths["summary"] + ".tmp", paths["summary"])
+    atomic_write_json(paths["summary"], summary, indent=1)
     log("\n" + format_summary(summary, paths["summary"]))
     return summary
 

@@ -40,8 +40,16 @@ class SavedModelPredictor:
     def __init__(self, path: str):
         import tensorflow as tf
 
-        self.module = tf.saved_model.load(path)
-        self.fn = self.module.signatures["heatmaps"]
+        from keras_posegate.errors import DataError
+
+        try:
+            self.module = tf.saved_model.load(path)
+            self.fn = self.module.signatures["heatmaps"]
+        except (OSError, ValueError, KeyError, tf.errors.OpError) as e:
+            raise DataError(
+                f"{path}: not a readable posegate SavedModel (needs the 'heatmaps' "
+                f"signature of `posegate export --format saved_model`): {e!r:.300}"
+            ) from e
         ((self.input_name, spec),) = self.fn.structured_input_signature[1].items()
         self.input_size = int(spec.shape[1])
 
@@ -63,8 +71,17 @@ class TFLitePredictor:
             if isinstance(path, bytes)
             else {"model_path": str(path)}
         )
-        self.interpreter = Interpreter(num_threads=num_threads, **source)
-        self.interpreter.allocate_tensors()
+        try:
+            self.interpreter = Interpreter(num_threads=num_threads, **source)
+            self.interpreter.allocate_tensors()
+        except (ValueError, RuntimeError) as e:
+            from keras_posegate.errors import DataError
+
+            name = "the .tflite bytes" if isinstance(path, bytes) else path
+            raise DataError(
+                f"{name}: not a readable .tflite model (corrupt, truncated or "
+                f"another format): {str(e).strip()[:200]}"
+            ) from e
         self.inp = self.interpreter.get_input_details()[0]
         self.out = self.interpreter.get_output_details()[0]
         self.input_size = int(self.inp["shape"][1])

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import os
 
 import cv2
 import numpy as np
 
 from keras_posegate.datasets.info import LSP, MPII
+from keras_posegate.fileio import atomic_write_json
 from keras_posegate.inference import (
     box_crop,
     center_scale_crop,
@@ -74,8 +74,6 @@ def _write_outputs(path, image, joints, scores, out_dir, threshold) -> dict:
         ],
     }
     json_path = os.path.join(out_dir, f"{stem}_pose.json")
-    with open(json_path + ".tmp", "w") as f:
-        json.dump(doc, f, indent=1)
-    os.replace(json_path + ".tmp", json_path)
+    atomic_write_json(json_path, doc, indent=1)
     return {"image": path, "png": png, "json": json_path,
             "joints": np.asarray(joints), "scores": np.asarray(scores)}  # fmt: skip

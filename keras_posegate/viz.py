@@ -13,7 +13,7 @@ import cv2
 import numpy as np
 
 from keras_posegate.datasets.info import DatasetInfo
-from keras_posegate.evaluation._io import atomic_write_bytes
+from keras_posegate.fileio import atomic_write_bytes
 
 SMALL_GATE = 0.1  # |alpha| below this counts as "closed" (paper Fig. 3: [-0.1, 0.1]).
 

@@ -8,6 +8,7 @@ import keras
 import numpy as np
 import pytest
 
+from keras_posegate.fileio import file_mode
 from keras_posegate.inference import box_crop, load_predictor, predict_image
 from keras_posegate.models import PoseGateModel
 from keras_posegate.predict import predict_files
@@ -64,6 +65,8 @@ def test_predict_files_writes_png_and_json_and_reports_failures(
         doc = json.load(f)
     assert [k["name"] for k in doc["keypoints"]][:2] == ["r_ankle", "r_knee"]
     assert cv2.imread(results[0]["png"]).shape == (90, 120, 3)
+    for written in (results[0]["png"], results[0]["json"]):
+        assert os.stat(written).st_mode & 0o777 == file_mode()
 
 
 def test_cli_exit_code_says_an_image_failed(model_path, image_path, tmp_path):

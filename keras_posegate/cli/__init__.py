@@ -36,7 +36,9 @@ def _usage() -> str:
 def main(argv: list[str] | None = None) -> None:
     os.environ.setdefault("KERAS_BACKEND", "tensorflow")
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    argv = list(sys.argv if argv is None else argv)
+    from keras_posegate.cli._errors import pop_verbose, run_command
+
+    argv, verbose = pop_verbose(list(sys.argv if argv is None else argv))
     if len(argv) < 2 or argv[1] in ("-h", "--help", "help"):
         print(_usage())
         sys.exit(0 if len(argv) >= 2 else 2)
@@ -44,8 +46,6 @@ def main(argv: list[str] | None = None) -> None:
     if name not in subcommands():
         print(f"posegate: unknown subcommand {name!r}\n\n{_usage()}", file=sys.stderr)
         sys.exit(2)
-    from absl import app
-
     module = importlib.import_module(f"{__name__}.{name.replace('-', '_')}")
     if any(a in ("-h", "--help", "--helpshort") for a in argv[2:]):
         from absl import flags
@@ -53,4 +53,4 @@ def main(argv: list[str] | None = None) -> None:
         print(f"usage: posegate {name} [--flags]\n\n{(module.__doc__ or '').strip()}\n")
         print(flags.FLAGS.module_help(module))
         sys.exit(0)
-    app.run(module.main, argv=[f"posegate {name}"] + argv[2:])
+    run_command(name, module.main, argv[2:], verbose)

@@ -13,14 +13,17 @@ from __future__ import annotations
 
 from absl import flags
 
+from keras_posegate.cli import _validate
 from keras_posegate.demo import DemoConfig
 
 _D = DemoConfig()
 _OUT = flags.DEFINE_string("out", _D.out_dir, "Where everything goes.")
 _PRESET = flags.DEFINE_string("preset", _D.preset, "Model preset.")
-_NUM = flags.DEFINE_integer("num_images", _D.num_images, "Synthetic images to write.")
-_EPOCHS = flags.DEFINE_integer("epochs", _D.epochs, "Training epochs.")
-_BATCH = flags.DEFINE_integer("batch_size", _D.batch_size, "Batch size.")
+_NUM = flags.DEFINE_integer(
+    "num_images", _D.num_images, "Synthetic images to write.", lower_bound=1
+)
+_EPOCHS = flags.DEFINE_integer("epochs", _D.epochs, "Training epochs.", lower_bound=1)
+_BATCH = flags.DEFINE_integer("batch_size", _D.batch_size, "Batch size.", lower_bound=1)
 _LR = flags.DEFINE_float("learning_rate", _D.learning_rate, "Training learning rate.")
 _QAT_EPOCHS = flags.DEFINE_integer(
     "qat_epochs", _D.qat_epochs, "QAT fine-tuning epochs."
@@ -30,6 +33,8 @@ _QAT_LR = flags.DEFINE_float(
 )
 _OVERLAYS = flags.DEFINE_integer("num_overlays", _D.num_overlays, "Images to predict.")
 _SEED = flags.DEFINE_integer("seed", _D.seed, "Random seed.")
+
+_validate.positive("learning_rate", "qat_learning_rate")
 
 
 def main(argv):

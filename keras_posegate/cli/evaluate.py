@@ -6,6 +6,7 @@ import sys
 
 from absl import flags
 
+from keras_posegate.cli import _validate
 from keras_posegate.datasets.info import DATASETS
 
 _MODEL = flags.DEFINE_string(
@@ -20,13 +21,16 @@ _DATA_DIR = flags.DEFINE_string(
 )
 _SPLIT = flags.DEFINE_string("split", None, "Raw data split (default: valid/test).")
 _FLIP = flags.DEFINE_bool("flip", True, "Flip test (--noflip to turn off).")
-_BATCH = flags.DEFINE_integer("batch_size", 16, "Batch size.")
+_BATCH = flags.DEFINE_integer("batch_size", 16, "Batch size.", lower_bound=1)
 _PRED_OUT = flags.DEFINE_string(
     "predictions_out",
     None,
     "Path prefix for PREFIX.json (and PREFIX_pred.mat for MPII).",
 )
 _JSON = flags.DEFINE_string("json", None, "Write the metrics as JSON to this file.")
+
+
+_validate.existing_data_dir("data_dir")
 
 
 def main(argv):
@@ -44,6 +48,7 @@ def main(argv):
     print(result["table"])
     print(f"data: {result['skipped']}")
     if _JSON.value:
-        with open(_JSON.value, "w") as f:
-            f.write(metrics_json(result["metrics"]))
+        from keras_posegate.fileio import atomic_write_text
+
+        atomic_write_text(_JSON.value, metrics_json(result["metrics"]))
         print(f"metrics written to {_JSON.value}", file=sys.stderr)

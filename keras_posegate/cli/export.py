@@ -8,6 +8,7 @@ import os
 
 from absl import flags
 
+from keras_posegate.cli import _validate
 from keras_posegate.datasets.info import DATASETS
 from keras_posegate.export.tflite import IO_DTYPES, QUANTIZATIONS
 
@@ -22,13 +23,17 @@ _QAT = flags.DEFINE_string(
 )
 _OUT = flags.DEFINE_string("export_dir", "exports", "Output folder.")
 _NAME = flags.DEFINE_string("name", "posegate", "SavedModel name (DIR/NAME/<v>/).")
-_VERSION = flags.DEFINE_integer("version", None, "SavedModel version (default next).")
+_VERSION = flags.DEFINE_integer(
+    "version", None, "SavedModel version (default next).", lower_bound=1
+)
 _PRESET = flags.DEFINE_string("preset", None, "Preset name for the metadata.")
 _DATASET = flags.DEFINE_enum("dataset", "mpii", list(DATASETS), "Joint layout.")
 _DATA_DIR = flags.DEFINE_string(
     "data_dir", None, "TFRecords for the int8 representative dataset."
 )
-_REPR = flags.DEFINE_integer("representative_batches", 16, "int8 calibration batches.")
+_REPR = flags.DEFINE_integer(
+    "representative_batches", 16, "int8 calibration batches.", lower_bound=1
+)
 _SYNTHETIC = flags.DEFINE_bool(
     "synthetic", False, "Calibrate int8 on synthetic images (smoke test)."
 )
@@ -67,6 +72,9 @@ def _export_qat() -> bytes:
 
     qat_model, _ = load_qat(_QAT.value)
     return convert_qat(qat_model, _IO.value)
+
+
+_validate.existing_data_dir("data_dir")
 
 
 def main(argv):

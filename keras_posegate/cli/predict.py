@@ -6,6 +6,8 @@ import sys
 
 from absl import flags
 
+from keras_posegate.cli import _validate
+
 _MODEL = flags.DEFINE_string(
     "model", None, ".keras file, SavedModel directory or .tflite file.", required=True
 )
@@ -18,6 +20,11 @@ _CENTER = flags.DEFINE_list(
 )
 _SCALE = flags.DEFINE_float("scale", None, "MPII-style person scale (box side / 200).")
 _THRESHOLD = flags.DEFINE_float("threshold", 0.3, "Joints scoring below are not drawn.")
+
+
+_validate.person_box("box")
+_validate.point("center")
+_validate.positive("scale")
 
 
 def main(argv):

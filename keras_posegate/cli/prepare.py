@@ -6,6 +6,7 @@ import json
 
 from absl import flags
 
+from keras_posegate.cli import _validate
 from keras_posegate.datasets.info import DATASETS
 
 FLAGS = flags.FLAGS
@@ -13,9 +14,12 @@ flags.DEFINE_enum("dataset", None, list(DATASETS), "Dataset format to read.")
 flags.DEFINE_string("source", None, "Dataset directory (annotations + images/).")
 flags.DEFINE_string("out", None, "Output directory for the TFRecords.")
 flags.DEFINE_enum("split", "train", ["train", "valid", "test"], "Split to convert.")
-flags.DEFINE_integer("num_shards", 16, "Number of TFRecord shards.")
+flags.DEFINE_integer("num_shards", 16, "Number of TFRecord shards.", lower_bound=1)
 flags.DEFINE_string("images_dir", None, "Images directory (default SOURCE/images).")
 flags.mark_flags_as_required(["dataset", "source", "out"])
+
+
+_validate.existing_data_dir("source")
 
 
 def main(argv: list[str]) -> None:

@@ -7,6 +7,7 @@ import json
 
 from absl import flags
 
+from keras_posegate.cli import _validate
 from keras_posegate.datasets.info import DATASETS
 
 _MODEL = flags.DEFINE_string("model", None, "Trained Keras 3 .keras model.")
@@ -17,10 +18,12 @@ _DATA_DIR = flags.DEFINE_string(
     "data_dir", None, "TFRecord directory (posegate prepare) to fine-tune on."
 )
 _DATASET = flags.DEFINE_enum("dataset", "mpii", list(DATASETS), "Joint layout.")
-_EPOCHS = flags.DEFINE_integer("epochs", 3, "Fine-tuning epochs.")
+_EPOCHS = flags.DEFINE_integer("epochs", 3, "Fine-tuning epochs.", lower_bound=1)
 _LR = flags.DEFINE_float("learning_rate", 1e-5, "Fine-tuning learning rate.")
-_STEPS = flags.DEFINE_integer("steps_per_epoch", None, "Batches per epoch.")
-_BATCH = flags.DEFINE_integer("batch_size", 8, "Batch size.")
+_STEPS = flags.DEFINE_integer(
+    "steps_per_epoch", None, "Batches per epoch.", lower_bound=1
+)
+_BATCH = flags.DEFINE_integer("batch_size", 8, "Batch size.", lower_bound=1)
 _SYNTHETIC = flags.DEFINE_integer(
     "synthetic_batches", 0, "Fine-tune on synthetic batches instead (smoke test)."
 )
@@ -56,8 +59,15 @@ def training_dataset(config, num_stacks: int, scope: contextlib.ExitStack):
     )
 
 
+_validate.positive("learning_rate")
+_validate.existing_data_dir("data_dir")
+
+
 def main(argv):
     del argv
+    if not _SYNTHETIC.value and not _DATA_DIR.value:  # before the model is read
+        raise flags.ValidationError("give --data_dir or --synthetic_batches")
+
     from keras_posegate.models.saving import load_keras_model
 
     # Keras 3 reads the model first; tfmot is imported afterwards, in qat.quantize.

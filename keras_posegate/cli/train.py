@@ -19,6 +19,7 @@ import sys
 
 from absl import flags
 
+from keras_posegate.cli import _validate
 from keras_posegate.datasets.info import DATASETS
 from keras_posegate.models.config import FUSIONS, GATE_MODES
 from keras_posegate.models.presets import preset_names
@@ -34,15 +35,19 @@ _DATA_DIR = flags.DEFINE_string(
 _MODEL_DIR = flags.DEFINE_string(
     "model_dir", None, "Checkpoints, logs, config.", required=True
 )
-_EPOCHS = flags.DEFINE_integer("epochs", 200, "Epochs (LR drops scale with it).")
-_BATCH = flags.DEFINE_integer("batch_size", 24, "Global batch size.")
+_EPOCHS = flags.DEFINE_integer(
+    "epochs", 200, "Epochs (LR drops scale with it).", lower_bound=1
+)
+_BATCH = flags.DEFINE_integer("batch_size", 24, "Global batch size.", lower_bound=1)
 _LR = flags.DEFINE_float("learning_rate", 2.5e-4, "Initial RMSprop learning rate.")
 _DROPS = flags.DEFINE_list(
     "lr_drops",
     ["75", "100", "150"],
     "Epochs of a 200-epoch run at which the rate drops; scaled to --epochs.",
 )
-_STEPS = flags.DEFINE_integer("steps_per_epoch", None, "Cap on steps per epoch.")
+_STEPS = flags.DEFINE_integer(
+    "steps_per_epoch", None, "Cap on steps per epoch.", lower_bound=1
+)
 _GATE = flags.DEFINE_enum(
     "gate",
     None,
@@ -84,6 +89,9 @@ _FIELDS = {
     "mixed_precision": _MIXED, "jit_compile": _JIT, "strategy": _STRATEGY,
     "seed": _SEED, "val_flip": _VAL_FLIP,
 }  # fmt: skip
+
+_validate.positive("learning_rate")
+_validate.existing_data_dir("data_dir")
 
 
 def _valid_drops(values: list[str]) -> bool:

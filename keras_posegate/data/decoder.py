@@ -22,8 +22,9 @@ from pathlib import Path
 import numpy as np
 import tensorflow as tf
 
-from keras_posegate.data.tfrecords import count_complete_records, read_manifest
+from keras_posegate.data.tfrecords import read_manifest, scan_shard
 from keras_posegate.datasets.records import PersonRecord
+from keras_posegate.errors import DataError
 
 
 def feature_spec(num_joints: int) -> dict:
@@ -113,7 +114,7 @@ class TFRecordSource:
         self.directories = [Path(d) for d in directories]
         if not self.directories:
             raise ValueError("directories must not be empty. Received: []")
-        manifests = [read_manifest(d) for d in self.directories]
+        manifests = manifest_list = [read_manifest(d) for d in self.directories]
         layouts = {(m["dataset"], int(m["num_joints"])) for m in manifests}
         if len(layouts) > 1:
             raise ValueError(
@@ -125,37 +126,55 @@ class TFRecordSource:
             )
         self.dataset, self.num_joints = layouts.pop()
         self.files: list[str] = []
-        self.readable: list[int] = []
+        self.segments: list[tuple[int, int]] = []  # per file: (start, count) runs
         self.truncated = 0  # records listed in a manifest but cut off
-        for directory, manifest in zip(self.directories, manifests, strict=True):
+        self.corrupt = 0  # records failing their CRC
+        self.damaged: dict[str, str] = {}  # shard path -> what was lost
+        for directory, manifest in zip(self.directories, manifest_list, strict=True):
             for shard in manifest["shards"]:
                 path = str(directory / shard["file"])
-                complete = min(count_complete_records(path), int(shard["count"]))
-                self.truncated += int(shard["count"]) - complete
-                self.files.append(path)
-                self.readable.append(complete)
+                scan = scan_shard(path, int(shard["count"]))
+                self.truncated += scan.truncated
+                self.corrupt += scan.corrupt
+                lost = [f"{n} {what}" for n, what in ((scan.truncated, "cut off"),
+                        (scan.corrupt, "failing their CRC")) if n]  # fmt: skip
+                if lost:
+                    self.damaged[path] = f"{' and '.join(lost)} of {shard['count']}"
+                for segment in scan.segments:
+                    self.files.append(path)
+                    self.segments.append(segment)
 
     def __len__(self) -> int:
-        return sum(self.readable)
+        return sum(count for _, count in self.segments)
 
     def dataset_of_serialized(
         self, shuffle: bool, seed: int | None, deterministic: bool
     ) -> tf.data.Dataset:
         """Serialized examples, files interleaved (and shuffled when asked).
-        Truncated tails are not read; records failing their CRC are dropped.
-        Unshuffled and deterministic, all files are interleaved one record at
-        a time, which undoes `write_tfrecords`'s round robin: source order."""
-        files = tf.data.Dataset.from_tensor_slices((self.files, self.readable))
+        Only the records `scan_shard` found good are read (a truncated tail or
+        a record failing its CRC is skipped and counted in `truncated` /
+        `corrupt`). Unshuffled and deterministic, all files are interleaved
+        one record at a time, which undoes `write_tfrecords`'s round robin:
+        source order (for undamaged shards)."""
+        if not self.files:
+            raise DataError(
+                f"{', '.join(map(str, self.directories))}: no readable records "
+                f"({self.damaged or 'the manifest lists none'})."
+            )
+        starts = [s for s, _ in self.segments]
+        counts = [c for _, c in self.segments]
+        files = tf.data.Dataset.from_tensor_slices((self.files, starts, counts))
         if shuffle:
             files = files.shuffle(
                 len(self.files), seed=seed, reshuffle_each_iteration=True
             )
 
-        def read(path, count):
+        def read(path, start, count):
             return (
                 tf.data.TFRecordDataset(path)
+                .skip(tf.cast(start, tf.int64))
                 .take(tf.cast(count, tf.int64))
-                .ignore_errors()
+                .ignore_errors()  # only if a file changes after the scan
             )
 
         return files.interleave(

@@ -14,10 +14,11 @@ H = codec.heatmap_size, J = joints):
 * `training=False`: `(images, meta)`, `meta` a dict (see `parser.EvalParser`).
 
 Bad examples never crash the pipeline: a missing, corrupt or truncated image
-(the decode raises inside tf.data and the element is dropped), a non-finite
-centre or scale or, in training, a person without annotated joints (flagged and
-filtered), and records cut off in a truncated TFRecord shard (not read) are
-skipped and counted in a `SkipCounter` (`dataset.skip_counter`).
+(the decode raises inside the element's own small dataset and only that
+element is dropped), a non-finite centre or scale or, in training, a person
+without annotated joints (flagged and filtered), and TFRecord records cut off
+in a truncated shard or failing their CRC (not read) are skipped and counted
+in a `SkipCounter` (`dataset.skip_counter`), each where it is decided.
 """
 
 from __future__ import annotations
@@ -38,40 +39,71 @@ from keras_posegate.datasets.records import PersonRecord
 class SkipCounter:
     """Counts of examples seen, kept and skipped, cumulative over iterations.
 
-    `seen` counts examples entering the decode step, `kept` those leaving it, so
-    `decode_errors = seen - kept - bad_annotation` is exact once an iteration is
-    exhausted (before that, examples in flight count as errors).
+    Every count is taken where the example is decided (`keep_if`, after its
+    decode and parse), so examples still in flight (prefetched, or beyond a
+    `steps_per_epoch` cut) are in no count yet: `seen = kept + skipped_*`
+    at any time. TFRecord records lost before decoding (a truncated shard, a
+    record failing its CRC) are counted when the source is opened, and
+    `damaged_shards` names the shards they were in.
     """
 
-    def __init__(self, truncated_records: int = 0):
-        self.seen = tf.Variable(0, dtype=tf.int64, trainable=False)
+    def __init__(self, truncated_records: int = 0, corrupt_records: int = 0):
         self.kept = tf.Variable(0, dtype=tf.int64, trainable=False)
+        self.decode_error = tf.Variable(0, dtype=tf.int64, trainable=False)
         self.bad_annotation = tf.Variable(0, dtype=tf.int64, trainable=False)
         self.truncated_records = int(truncated_records)
+        self.corrupt_records = int(corrupt_records)
+        self.damaged_shards: dict[str, str] = {}
 
     def report(self) -> dict[str, int]:
-        seen, kept = int(self.seen.numpy()), int(self.kept.numpy())
+        kept, errors = int(self.kept.numpy()), int(self.decode_error.numpy())
         bad = int(self.bad_annotation.numpy())
         return {
-            "seen": seen,
+            "seen": kept + errors + bad,
             "kept": kept,
-            "skipped_decode_error": seen - kept - bad,
+            "skipped_decode_error": errors,
             "skipped_bad_annotation": bad,
             "skipped_truncated_tfrecord": self.truncated_records,
+            "skipped_corrupt_tfrecord": self.corrupt_records,
         }
 
-    def count_seen(self, element):
-        """Identity map that counts an example entering the decode step."""
-        with tf.control_dependencies([self.seen.assign_add(1)]):
-            return tf.nest.map_structure(tf.identity, element)
-
-    def keep_if(self, *element) -> tf.Tensor:
-        """Filter predicate on the parser's trailing `ok` flag; counts both ways."""
-        ok = element[-1]
-        bad = tf.cast(tf.logical_not(ok), tf.int64)
-        updates = [self.kept.assign_add(1 - bad), self.bad_annotation.assign_add(bad)]
+    def keep_if(self, element, decoded) -> tf.Tensor:
+        """Filter predicate on `_guarded`'s output (the parser's trailing `ok`
+        flag, and whether decoding raised); counts each way."""
+        ok = tf.logical_and(decoded, element[-1])
+        one = tf.constant(1, tf.int64)
+        zero = tf.constant(0, tf.int64)
+        updates = [
+            self.kept.assign_add(tf.where(ok, one, zero)),
+            self.decode_error.assign_add(tf.where(decoded, zero, one)),
+            self.bad_annotation.assign_add(
+                tf.where(
+                    tf.logical_and(decoded, tf.logical_not(element[-1])), one, zero
+                )
+            ),
+        ]
         with tf.control_dependencies(updates):
             return tf.identity(ok)
+
+
+def _guarded(fn):
+    """`fn` applied to one element inside its own one-element dataset, so an
+    exception (an unreadable image) drops only that element and is seen:
+    yields `(fn(*args), True)`, or `(zeros of the same structure, False)`."""
+
+    def per_element(*args):
+        attempt = tf.data.Dataset.from_tensors(args).map(fn).ignore_errors()
+
+        def zeros(spec):
+            shape = [0 if d is None else d for d in spec.shape]
+            return tf.zeros(shape, spec.dtype)
+
+        failed = tf.nest.map_structure(zeros, attempt.element_spec)
+        tagged = attempt.map(lambda *x: (x, tf.constant(True)))
+        marker = tf.data.Dataset.from_tensors((tuple(failed), tf.constant(False)))
+        return tagged.concatenate(marker).take(1)
+
+    return per_element
 
 
 class SkipReport(keras.callbacks.Callback):
@@ -101,7 +133,7 @@ def _check_args(batch_size: int, num_stacks: int, seed, deterministic: bool) -> 
 
 
 def _source_dataset(source, shuffle: bool, seed, deterministic: bool):
-    """(dataset of raw elements, decode function, truncated record count)."""
+    """(dataset of raw elements, decode function, `TFRecordSource` or None)."""
     paths = (str, os.PathLike)
     if isinstance(source, paths) or (
         isinstance(source, Sequence)
@@ -110,11 +142,11 @@ def _source_dataset(source, shuffle: bool, seed, deterministic: bool):
     ):
         tfr = decoder.TFRecordSource(source)
         ds = tfr.dataset_of_serialized(shuffle, seed, deterministic)
-        return ds, (lambda s: decoder.decode_example(s, tfr.num_joints)), tfr.truncated
+        return ds, (lambda s: decoder.decode_example(s, tfr.num_joints)), tfr
     if isinstance(source, Sequence) and all(
         isinstance(r, PersonRecord) for r in source
     ):
-        return decoder.raw_dataset(source), decoder.decode_raw, 0
+        return decoder.raw_dataset(source), decoder.decode_raw, None
     raise ValueError(
         "source must be a TFRecord directory (or a list of them) or a list of "
         "PersonRecord. "
@@ -169,14 +201,16 @@ def build_dataset(
     """
     _check_args(batch_size, num_stacks, seed, deterministic)
     deterministic = deterministic or not training
-    ds, decode, truncated = _source_dataset(source, training, seed, deterministic)
+    ds, decode, tfr = _source_dataset(source, training, seed, deterministic)
     counter = skip_counter or SkipCounter()
-    counter.truncated_records += truncated
+    if tfr is not None:
+        counter.truncated_records += tfr.truncated
+        counter.corrupt_records += tfr.corrupt
+        counter.damaged_shards.update(tfr.damaged)
     if training:
         ds = ds.shuffle(shuffle_buffer, seed=seed, reshuffle_each_iteration=True)
     if repeat:
         ds = ds.repeat()
-    ds = ds.map(counter.count_seen)
     if training:
         parser = TrainParser(dataset_info, codec, num_stacks, augment, crop_decode)
         seeds = tf.data.Dataset.random(
@@ -189,9 +223,13 @@ def build_dataset(
             dataset_info, codec, num_stacks if targets else None, crop_decode
         )
         fn = lambda element: parser(decode(element))  # noqa: E731
-    ds = ds.map(fn, num_parallel_calls=tf.data.AUTOTUNE, deterministic=deterministic)
-    ds = ds.ignore_errors().filter(counter.keep_if)
-    ds = ds.map(lambda *e: e[:-1])
+    # One element per inner dataset: order kept when deterministic.
+    ds = ds.interleave(
+        _guarded(fn), block_length=1, num_parallel_calls=tf.data.AUTOTUNE,
+        deterministic=deterministic,
+    )  # fmt: skip
+    ds = ds.filter(counter.keep_if)
+    ds = ds.map(lambda element, decoded: element[:-1])
     drop = training if drop_remainder is None else drop_remainder
     ds = ds.batch(batch_size, drop_remainder=drop).prefetch(tf.data.AUTOTUNE)
     options = tf.data.Options()

@@ -16,8 +16,17 @@ from pathlib import Path
 
 from keras_posegate.data.tfrecords import WriteReport, write_tfrecords
 from keras_posegate.datasets.records import PersonRecord
+from keras_posegate.errors import DataError
 
 SPLITS = ("train", "valid", "test")
+MPII_TEST_REFUSED = (
+    "--split test: MPII test persons have no joint annotations (the benchmark "
+    "scores them on the MPII server), so there is nothing to train or evaluate "
+    "on; predict on them with `posegate predict --center X,Y --scale S IMAGE`, "
+    "taking each person's centre and scale from "
+    "mpii.read_mpii_mat(..., split='test', keep_unannotated=True) or test.json "
+    "(read_mpii_json)."
+)
 
 
 def _find(source: Path, name: str) -> Path | None:
@@ -44,6 +53,9 @@ def load_records(
     if dataset == "mpii":
         from keras_posegate.datasets import mpii
 
+        if split == "test":
+            raise DataError(MPII_TEST_REFUSED)
+
         json_path = source / "annot" / f"{split}.json"
         if json_path.is_file():
             gt = source / "annot" / "gt_valid.mat"
@@ -56,6 +68,13 @@ def load_records(
             if mat is None:
                 raise FileNotFoundError(
                     f"No annot/{split}.json or mpii_human_pose_v1_u12_1.mat under {source}."
+                )
+            if split == "valid":
+                raise DataError(
+                    f"{mat}: the official MPII file has only train and test persons; "
+                    "the standard validation split is HRNet's annot/valid.json with "
+                    f"annot/gt_valid.mat: put them under {source / 'annot'} (README, "
+                    "'Data')."
                 )
             records, skipped = mpii.read_mpii_mat(str(mat), str(images), split=split)
     elif dataset == "lsp":
@@ -89,5 +108,10 @@ def prepare(
         `(write_report, reader_skip_report)`.
     """
     records, reader_skipped = load_records(dataset, source, split, images_dir)
+    if not records:
+        raise DataError(
+            f"{source}: no {dataset} persons to write for split {split!r} "
+            f"(reader: {reader_skipped})."
+        )
     report = write_tfrecords(records, out, num_shards, dataset, progress=progress)
     return report, reader_skipped

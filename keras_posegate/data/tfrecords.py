@@ -7,7 +7,10 @@ Layout of an output directory:
 
 Each shard is written under a temporary name and renamed when complete; the
 manifest (dataset, joint count, records per shard) is written after all shards.
-A reader (`read_manifest`) refuses a directory without one.
+A reader (`read_manifest`) refuses a directory without one. Writing into a
+complete directory keeps the old dataset whole until the new manifest replaces
+it: the new shards take names the old manifest does not use (`.b.tfrecord`
+twins, alternating), and the old shards are removed after the swap.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+import re
 import struct
 from collections.abc import Sequence
 from pathlib import Path
@@ -23,12 +27,14 @@ import cv2
 import numpy as np
 import tensorflow as tf
 
+from keras_posegate import fileio
 from keras_posegate.datasets.info import get_info
 from keras_posegate.datasets.records import PersonRecord
 
 MANIFEST = "manifest.json"
 FORMAT_VERSION = 1
-_TMP_SUFFIX = ".incomplete"
+_TMP_SUFFIX = ".incomplete"  # temporaries of older versions (cleaned up)
+_SHARD_NAME = re.compile(r"^[A-Za-z0-9_]+-\d{5}-of-\d{5}(\.b)?\.tfrecord$")
 
 
 @dataclasses.dataclass
@@ -38,18 +44,29 @@ class WriteReport:
     Attributes:
         written: examples written.
         skipped: reason -> count (missing_image, corrupt_image, truncated_image,
-            bad_center, wrong_joint_count).
+            bad_center, wrong_joint_count, center_outside_image).
         examples: reason -> up to 5 offending image paths.
         shards: `{"file", "count"}` per shard.
+        flagged: reason -> count of records written but suspect
+            (joints_far_outside_image: a joint more than the image's size
+            beyond its border).
     """
 
     written: int = 0
     skipped: dict[str, int] = dataclasses.field(default_factory=dict)
     examples: dict[str, list[str]] = dataclasses.field(default_factory=dict)
     shards: list[dict] = dataclasses.field(default_factory=list)
+    flagged: dict[str, int] = dataclasses.field(default_factory=dict)
 
     def skip(self, reason: str, path: str) -> None:
         self.skipped[reason] = self.skipped.get(reason, 0) + 1
+        shown = self.examples.setdefault(reason, [])
+        if len(shown) < 5:
+            shown.append(path)
+
+    def flag(self, reason: str, path: str) -> None:
+        """Count a record that was written but looks wrong."""
+        self.flagged[reason] = self.flagged.get(reason, 0) + 1
         shown = self.examples.setdefault(reason, [])
         if len(shown) < 5:
             shown.append(path)
@@ -59,6 +76,11 @@ class WriteReport:
         for reason, count in sorted(self.skipped.items()):
             lines.append(
                 f"  {reason}: {count} (e.g. {', '.join(self.examples[reason][:2])})"
+            )
+        for reason, count in sorted(self.flagged.items()):
+            lines.append(
+                f"flagged (written): {reason}: {count} "
+                f"(e.g. {', '.join(self.examples[reason][:2])})"
             )
         return "\n".join(lines)
 
@@ -141,6 +163,22 @@ def _record_problem(record: PersonRecord, num_joints: int) -> str | None:
     return None
 
 
+def _range_problem(record, height: int, width: int, report, path: str):
+    """Annotations outside the image: a centre outside it is a skip reason
+    ("center_outside_image"); joints more than the image's size beyond its
+    border are kept but flagged ("joints_far_outside_image")."""
+    x, y = np.asarray(record.center, np.float64)
+    if not (-0.5 <= x <= width - 0.5 and -0.5 <= y <= height - 0.5):
+        return "center_outside_image"
+    joints = np.asarray(record.joints, np.float64)
+    joints = joints[np.isfinite(joints).all(axis=-1)]
+    margin = max(height, width)
+    far = (joints < -margin).any() or (joints[:, 0] > width + margin).any()
+    if far or (joints[:, 1] > height + margin).any():
+        report.flag("joints_far_outside_image", path)
+    return None
+
+
 def shard_names(dataset_name: str, num_shards: int) -> list[str]:
     return [
         f"{dataset_name}-{i:05d}-of-{num_shards:05d}.tfrecord"
@@ -163,7 +201,8 @@ def write_tfrecords(
 
     Args:
         records: the persons to write.
-        out_dir: output directory (created; an old manifest is removed first).
+        out_dir: output directory (created; a dataset already there is
+            replaced only when the new one is complete).
         num_shards: number of shard files, >= 1.
         dataset_name: "mpii" or "lsp" (sets the joint count).
         progress: show a progress bar.
@@ -176,9 +215,9 @@ def write_tfrecords(
     num_joints = get_info(dataset_name).num_joints
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    (out / MANIFEST).unlink(missing_ok=True)
-    names = shard_names(dataset_name, num_shards)
-    temps = [out / (n + _TMP_SUFFIX) for n in names]
+    _remove_leftovers(out)
+    names = _fresh_shard_names(out, dataset_name, num_shards)
+    temps = [Path(fileio.temp_name(out / n)) for n in names]
     report = WriteReport()
     counts = [0] * num_shards
     bar = None
@@ -200,13 +239,38 @@ def write_tfrecords(
         raise
     for w in writers:
         w.close()
+    # The new shards take names the current manifest does not use, so the old
+    # dataset stays whole until the new manifest replaces its own (one rename).
     for temp, name in zip(temps, names, strict=True):
         os.replace(temp, out / name)
     report.shards = [
         {"file": n, "count": c} for n, c in zip(names, counts, strict=True)
     ]
     _write_manifest(out, dataset_name, num_joints, report)
+    for path in out.iterdir():  # shards of the old dataset
+        if _SHARD_NAME.match(path.name) and path.name not in names:
+            path.unlink(missing_ok=True)
     return report
+
+
+def _remove_leftovers(out: Path) -> None:
+    """Remove what interrupted writes left: temporaries of processes that no
+    longer run, and `*.incomplete` shards of older versions."""
+    fileio.remove_stale_temps(out, force=True)
+    for path in out.glob("*" + _TMP_SUFFIX):
+        path.unlink(missing_ok=True)
+
+
+def _fresh_shard_names(out: Path, dataset_name: str, num_shards: int) -> list[str]:
+    """`shard_names`, or their `.b` twins when the current manifest uses them."""
+    names = shard_names(dataset_name, num_shards)
+    try:
+        used = {s["file"] for s in json.loads((out / MANIFEST).read_text())["shards"]}
+    except (OSError, ValueError, KeyError, TypeError):
+        used = set()
+    if used.isdisjoint(names):
+        return names
+    return [n.removesuffix(".tfrecord") + ".b.tfrecord" for n in names]
 
 
 def _write_one(record, num_joints, cache, writers, counts, report) -> None:
@@ -217,6 +281,8 @@ def _write_one(record, num_joints, cache, writers, counts, report) -> None:
             cache.clear()  # persons of one image are adjacent; keep one image
             cache[path] = check_image(path)
         encoded, problem, (height, width) = cache[path]
+    if problem is None:
+        problem = _range_problem(record, height, width, report, path)
     if problem is not None:
         report.skip(problem, path)
         return
@@ -235,10 +301,9 @@ def _write_manifest(out: Path, dataset_name: str, num_joints: int, report: Write
         "num_examples": report.written,
         "shards": report.shards,
         "skipped": report.skipped,
+        "flagged": report.flagged,
     }
-    temp = out / (MANIFEST + _TMP_SUFFIX)
-    temp.write_text(json.dumps(manifest, indent=2))
-    os.replace(temp, out / MANIFEST)
+    fileio.atomic_write_json(out / MANIFEST, manifest, indent=2)
 
 
 def read_manifest(directory: str | os.PathLike) -> dict:
@@ -280,3 +345,61 @@ def count_complete_records(path: str | os.PathLike) -> int:
                 break
             count, offset = count + 1, end
     return count
+
+
+@dataclasses.dataclass
+class ShardScan:
+    """What `scan_shard` found in one shard.
+
+    Attributes:
+        segments: `(start, count)` runs of good records, in file order.
+        truncated: records the manifest lists but the file cut off.
+        corrupt: records that fail their CRC (with every record after one
+            whose length header is damaged: the framing is lost there).
+    """
+
+    segments: list[tuple[int, int]]
+    truncated: int
+    corrupt: int
+
+    @property
+    def readable(self) -> int:
+        return sum(count for _, count in self.segments)
+
+
+def _read_until_error(path: str, start: int, count: int) -> tuple[int, bool]:
+    """(records read from `start` before a CRC error, whether one occurred)."""
+    read = tf.Variable(0, dtype=tf.int64, trainable=False)
+    ds = tf.data.TFRecordDataset(path).skip(start).take(count)
+    ds = ds.map(lambda r: (read.assign_add(1), tf.strings.length(r))[1])
+    try:
+        ds.reduce(np.int64(0), lambda n, _: n + 1)
+    except tf.errors.DataLossError:
+        return int(read.numpy()), True
+    return int(read.numpy()), False
+
+
+def scan_shard(path: str | os.PathLike, expected: int) -> ShardScan:
+    """Check every record of a shard (framing and CRCs, with TensorFlow's own
+    reader) so that a damaged record is skipped and counted, never silently
+    taken with the rest of its shard.
+
+    Args:
+        path: the shard file.
+        expected: records the manifest lists for it.
+    """
+    path = os.fspath(path)
+    complete = min(count_complete_records(path), int(expected))
+    segments, corrupt, start = [], 0, 0
+    while start < complete:
+        read, failed = _read_until_error(path, start, complete - start)
+        if read:
+            segments.append((start, read))
+        if not failed:
+            break
+        if read == 0 and corrupt and start > 0:  # the framing is lost: stop
+            corrupt += complete - start
+            break
+        corrupt += 1
+        start += read + 1
+    return ShardScan(segments, int(expected) - complete, corrupt)

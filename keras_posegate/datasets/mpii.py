@@ -20,7 +20,9 @@ Choices the formats leave open:
   "empty_is_visible"): the point was annotated, and the empty flags sit mostly
   on head and neck points, which are rarely occluded. `is_visible` may also be
   a string ("1"/"0") in the official file.
-- JSON. `joints_vis` is the "annotated" flag: 0 = missing (HRNet writes -1, -1
+- JSON. An entry without `joints` (HRNet's `test.json`) is an unannotated
+  person: kept with all-NaN joints (note "unannotated_kept"), for predicting
+  from its centre and scale. `joints_vis` is the "annotated" flag: 0 = missing (HRNet writes -1, -1
   there), 1 = annotated, which is also taken as visible (the JSON does not
   carry occlusion).
 - `gt_valid.mat` joins `valid.json` by position (same order, same count; a
@@ -213,7 +215,7 @@ def read_mpii_json(
 
     Args:
         json_path: the JSON file: a list of {image, center, scale, joints,
-            joints_vis}.
+            joints_vis} (`joints`, `joints_vis` absent in `test.json`).
         image_dir: folder of the images; defaults to `../images` from the file
             (HRNet's `data/mpii/annot/` beside `data/mpii/images/`).
         gt_path: `gt_valid.mat` whose head boxes join the records in order.
@@ -248,19 +250,27 @@ def _load_json_list(json_path: Path) -> list:
 
 
 def _json_person(entry, index, json_path, image_dir, report):
+    unannotated = isinstance(entry, dict) and "joints" not in entry
     try:
-        joints = np.asarray(entry["joints"], np.float32).reshape(NUM_JOINTS, 2) - 1
-        vis = np.asarray(entry["joints_vis"], np.float32).reshape(NUM_JOINTS)
+        if unannotated:  # HRNet's test.json: centre and scale only
+            joints, vis = _NAN_JOINTS.copy(), np.zeros(NUM_JOINTS, np.float32)
+        else:
+            joints = np.asarray(entry["joints"], np.float32).reshape(NUM_JOINTS, 2)
+            joints = joints - 1
+            vis = np.asarray(entry["joints_vis"], np.float32).reshape(NUM_JOINTS)
         center = np.asarray(entry["center"], np.float32).reshape(2) - 1
         scale, name = float(entry["scale"]), str(entry["image"])
     except (KeyError, TypeError, ValueError) as e:
         raise ValueError(
             f"{json_path}: entry {index} is not an MPII JSON person "
-            f"(image, center, scale, joints 16x2, joints_vis 16): {e!r}"
+            f"(image, center, scale, and joints 16x2 with joints_vis 16 unless "
+            f"unannotated): {e!r}"
         ) from e
     annotated = vis > 0
     joints[~annotated] = np.nan
-    if not annotated.any():
+    if unannotated:
+        report.notes["unannotated_kept"] += 1
+    elif not annotated.any():
         report.skipped["no_joints"] += 1
         return None
     return PersonRecord(

@@ -47,6 +47,16 @@ def evaluate(
     info = get_info(dataset)
     codec = HeatmapCodec(model.input_shape[1])
     ds = build_dataset(source, info, codec, 1, batch_size, training=False)
+    damaged = ds.skip_counter.damaged_shards
+    if damaged:  # predictions would no longer line up with the ground truth
+        from keras_posegate.errors import DataError
+
+        raise DataError(
+            "damaged TFRecord shards, refusing to score or write predictions "
+            "that would not line up with the ground truth: "
+            + "; ".join(f"{path}: {lost}" for path, lost in damaged.items())
+            + ". Re-run `posegate prepare`."
+        )
     pred = predict_dataset(model, ds, codec, info, flip=flip)
     scores = score_predictions(pred, info)
     main = scores.get("pckh@0.5") or scores["pck@0.2"]

@@ -20,7 +20,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from keras_posegate.datasets.info import MPII
-from keras_posegate.evaluation._io import atomic_write_bytes, atomic_write_text
+from keras_posegate.fileio import atomic_write_bytes, atomic_write_text
 
 JSON_FORMAT = "keras_posegate.predictions/1"
 MPII_NUM_JOINTS = MPII.num_joints

@@ -6,7 +6,7 @@ import json
 
 from keras_posegate.codec import STRIDE
 from keras_posegate.datasets.info import get_info
-from keras_posegate.evaluation._io import atomic_write_text
+from keras_posegate.fileio import atomic_write_text
 
 
 def _quantization(detail: dict) -> dict | None:

@@ -19,8 +19,6 @@ complete. Signatures (input names explicit):
 from __future__ import annotations
 
 import os
-import shutil
-import tempfile
 
 import tensorflow as tf
 
@@ -30,6 +28,7 @@ from keras_posegate.export.decode_tf import (
     input_to_original,
     letterbox,
 )
+from keras_posegate.fileio import atomic_dir
 from keras_posegate.models.posegate_model import final_heatmaps
 
 
@@ -123,11 +122,12 @@ def export_saved_model(
     version = next_version(base) if version is None else int(version)
     final = os.path.join(base, str(version))
     if os.path.exists(final):
-        raise ValueError(f"SavedModel version already exists: {final}")
-    os.makedirs(base, exist_ok=True)
+        raise ValueError(
+            f"SavedModel version {version} already exists: {final} (versions are "
+            f"never overwritten; the next free one is {next_version(base)})"
+        )
     module = PoseServingModule(model)
-    tmp = tempfile.mkdtemp(prefix=f".tmp-{version}-", dir=base)
-    try:
+    with atomic_dir(final) as tmp:  # readable by TF Serving (umask), never half
         tf.saved_model.save(
             module,
             tmp,
@@ -136,8 +136,4 @@ def export_saved_model(
                 "heatmaps": module.heatmaps,
             },
         )
-        os.replace(tmp, final)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
     return final

@@ -18,8 +18,8 @@ from tensorflow.python.framework.convert_to_constants import (
     convert_variables_to_constants_v2,
 )
 
-from keras_posegate.evaluation._io import atomic_write_bytes
 from keras_posegate.export.metadata import tflite_metadata, write_metadata
+from keras_posegate.fileio import atomic_write_bytes
 from keras_posegate.models.posegate_model import final_heatmaps
 
 QUANTIZATIONS = ("float32", "float16", "int8", "qat")

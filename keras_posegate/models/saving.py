@@ -10,9 +10,11 @@ calls this for `.keras` files.
 from __future__ import annotations
 
 import os
+import zipfile
 
 import keras
 
+from keras_posegate.errors import DataError
 from keras_posegate.models.posegate_model import PoseGateModel
 
 
@@ -30,6 +32,7 @@ def load_keras_model(path: str, compile: bool = False) -> PoseGateModel:
 
     Raises:
         FileNotFoundError: `path` does not exist.
+        DataError: the file is corrupt, truncated or not a `.keras` archive.
         ValueError: the file carries code (Lambda), or holds another kind of
             Keras model.
     """
@@ -37,6 +40,11 @@ def load_keras_model(path: str, compile: bool = False) -> PoseGateModel:
 
     if not os.path.exists(path):
         raise FileNotFoundError(f"{path}: no such model file.")
+    if os.path.isfile(path) and not zipfile.is_zipfile(path):
+        raise DataError(
+            f"{path}: not a readable .keras model (not a zip archive: corrupt, "
+            "truncated or another format)."
+        )
     try:
         model = keras.saving.load_model(path, compile=compile, safe_mode=True)
     except ValueError as e:
@@ -45,9 +53,18 @@ def load_keras_model(path: str, compile: bool = False) -> PoseGateModel:
                 f"{path}: refused to load, the file carries code (a Lambda layer); "
                 "keras_posegate loads models with safe_mode=True."
             ) from e
-        raise
+        raise DataError(f"{path}: cannot load the model ({_first_line(e)})") from e
+    except (OSError, KeyError, zipfile.BadZipFile, EOFError) as e:
+        raise DataError(
+            f"{path}: cannot load the model, the file is damaged "
+            f"({type(e).__name__}: {_first_line(e)})"
+        ) from e
     check_posegate_model(model, path)
     return model
+
+
+def _first_line(error: BaseException) -> str:
+    return (str(error).strip().splitlines() or [""])[0][:300]
 
 
 def check_posegate_model(model, source: str) -> None:

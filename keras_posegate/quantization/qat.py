@@ -19,12 +19,12 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 
 import numpy as np
 import tensorflow as tf
 import tf_keras
 
+from keras_posegate.fileio import atomic_path, atomic_write_json
 from keras_posegate.models.builder import build_graph
 from keras_posegate.models.config import PoseGateConfig
 from keras_posegate.models.transfer import copy_weights
@@ -154,21 +154,10 @@ def save_qat(qat_model: tf_keras.Model, config: PoseGateConfig, path: str) -> st
     plus a rebuild from the config do. Returns the weights path.
     """
     path = _strip(path)
-    directory = os.path.dirname(os.path.abspath(path))
-    os.makedirs(directory, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(suffix=WEIGHTS_SUFFIX, dir=directory)
-    os.close(fd)
-    try:
+    with atomic_path(path + WEIGHTS_SUFFIX) as tmp:
         qat_model.save_weights(tmp)
-        os.replace(tmp, path + WEIGHTS_SUFFIX)
-    finally:
-        if os.path.exists(tmp):
-            os.remove(tmp)
     record = {"format_version": 1, "config": config.to_dict()}
-    tmp = path + CONFIG_SUFFIX + ".tmp"
-    with open(tmp, "w") as f:
-        json.dump(record, f, indent=2)
-    os.replace(tmp, path + CONFIG_SUFFIX)
+    atomic_write_json(path + CONFIG_SUFFIX, record, indent=2)
     return path + WEIGHTS_SUFFIX
 
 

@@ -11,6 +11,7 @@ import keras
 
 from keras_posegate.codec import HeatmapCodec
 from keras_posegate.datasets.info import DatasetInfo
+from keras_posegate.fileio import atomic_path
 from keras_posegate.training.backup import BACKUP_DIR, RunBackup
 from keras_posegate.training.config import TrainConfig
 from keras_posegate.training.errors import NotEnoughSpace
@@ -31,16 +32,13 @@ def save_model_atomic(model, path: str) -> str:
     directory, name = os.path.split(os.path.abspath(path))
     size = os.path.getsize(path) if os.path.isfile(path) else model_bytes(model)
     ensure_free_space(directory, size, name)
-    tmp = os.path.join(directory, f".tmp-{os.getpid()}-{name}")
     try:
-        model.save(tmp)
+        with atomic_path(path) as tmp:
+            model.save(tmp)
     except OSError as e:
-        if os.path.exists(tmp):
-            os.remove(tmp)
         if is_disk_full(e):
             raise NotEnoughSpace(f"{directory}: disk full while writing {name}.") from e
         raise
-    os.replace(tmp, path)
     return path
 
 

@@ -7,6 +7,7 @@ import json
 import os
 
 from keras_posegate.datasets.info import DATASETS
+from keras_posegate.fileio import atomic_write_json
 
 STRATEGIES = ("default", "mirrored", "multi_worker")
 CONFIG_FILE = "train_config.json"
@@ -96,11 +97,7 @@ class TrainConfig:
     def save(self, model_dir: str) -> str:
         """Write `model_dir/train_config.json` (atomically)."""
         path = os.path.join(model_dir, CONFIG_FILE)
-        tmp = os.path.join(model_dir, f".tmp-{os.getpid()}-{CONFIG_FILE}")
-        with open(tmp, "w") as f:
-            json.dump(dataclasses.asdict(self), f, indent=2)
-        os.replace(tmp, path)
-        return path
+        return atomic_write_json(path, dataclasses.asdict(self), indent=2)
 
     @classmethod
     def load(cls, model_dir: str) -> TrainConfig:

@@ -14,7 +14,7 @@ import math
 import os
 
 # The one atomic-write helper of the package, for now in evaluation/.
-from keras_posegate.evaluation._io import atomic_write_text
+from keras_posegate.fileio import atomic_write_text
 
 HISTORY_FILE = "history.csv"
 

@@ -29,6 +29,7 @@ def test_bad_examples_are_skipped_counted_and_reported(tmp_path):
         "skipped_decode_error": 3,
         "skipped_bad_annotation": 2,
         "skipped_truncated_tfrecord": 0,
+        "skipped_corrupt_tfrecord": 0,
     }
 
 
@@ -106,3 +107,17 @@ def test_model_fit_one_epoch_over_the_pipeline(tmp_path):
     zeros = (np.zeros((4, 14), np.float32),) * 2
     # The per-joint weights reach the loss: all-zero weights give zero loss.
     assert model.evaluate(images, heatmaps, sample_weight=zeros, verbose=0)[0] == 0.0
+
+
+def test_a_step_cap_reports_no_skips_on_clean_data(tmp_path):
+    # `--steps_per_epoch`: the epoch ends with examples still in flight
+    # (prefetched); they are not skips.
+    records = helpers.make_dataset(tmp_path, 12)
+    ds = build_dataset(records, LSP, CODEC, 1, 2, training=True, seed=0, repeat=True)
+    iterator = iter(ds)
+    for _ in range(3):
+        next(iterator)
+    report = ds.skip_counter.report()
+    assert report["skipped_decode_error"] == 0, report
+    assert report["skipped_bad_annotation"] == 0
+    assert report["seen"] == report["kept"] >= 6

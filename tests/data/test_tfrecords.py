@@ -1,4 +1,7 @@
 import json
+import struct
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -13,6 +16,7 @@ from keras_posegate.data import (
     write_tfrecords,
 )
 from keras_posegate.datasets.info import LSP
+from keras_posegate.errors import DataError
 from tests.data import helpers
 
 
@@ -67,9 +71,11 @@ def test_directory_without_manifest_is_refused(tmp_path):
         build_dataset(str(tmp_path / "out"), LSP, HeatmapCodec(64), 1, 2, training=True)
 
 
-def test_failed_write_leaves_no_manifest_and_no_partial_shards(tmp_path, monkeypatch):
+def test_killed_re_prepare_keeps_the_old_dataset_whole(tmp_path, monkeypatch):
     records = helpers.make_dataset(tmp_path, 3)
-    write_tfrecords(records, tmp_path / "out", 1, "lsp", False)
+    out = tmp_path / "out"
+    write_tfrecords(records, out, 1, "lsp", False)
+    before = sorted(p.name for p in out.iterdir())
     real = tfrecords.record_to_example
     calls = []
 
@@ -81,9 +87,33 @@ def test_failed_write_leaves_no_manifest_and_no_partial_shards(tmp_path, monkeyp
 
     monkeypatch.setattr(tfrecords, "record_to_example", flaky)
     with pytest.raises(KeyboardInterrupt):
-        write_tfrecords(records, tmp_path / "out", 1, "lsp", False)
-    assert not (tmp_path / "out" / "manifest.json").exists()
-    assert not list((tmp_path / "out").glob("*.incomplete"))
+        write_tfrecords(records, out, 1, "lsp", False)
+    assert sorted(p.name for p in out.iterdir()) == before  # no partial shards
+    ds = build_dataset(str(out), LSP, HeatmapCodec(64), 1, 1, training=False)
+    assert sum(1 for _ in ds) == 3
+
+
+def test_re_prepare_swaps_when_complete_and_removes_old_shards_and_temps(tmp_path):
+    records = helpers.make_dataset(tmp_path, 4)
+    out = tmp_path / "out"
+    write_tfrecords(records, out, 2, "lsp", False)
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True).stdout.strip()  # fmt: skip
+    (out / f".tmp-{dead}-00ff00ff-lsp-00000-of-00002.tfrecord").write_bytes(b"x")
+    (out / "lsp-00001-of-00002.tfrecord.incomplete").write_bytes(b"x")  # older
+    (out / "notes.txt").write_text("the user's own file")
+    write_tfrecords(records[:3], out, 2, "lsp", False)  # same names in use
+    manifest = read_manifest(out)
+    assert manifest["num_examples"] == 3
+    names = [s["file"] for s in manifest["shards"]]
+    assert names == ["lsp-00000-of-00002.b.tfrecord", "lsp-00001-of-00002.b.tfrecord"]
+    assert sorted(p.name for p in out.iterdir()) == sorted(
+        [*names, "manifest.json", "notes.txt"]
+    )
+    write_tfrecords(records, out, 1, "lsp", False)
+    assert sorted(p.name for p in out.iterdir()) == [
+        "lsp-00000-of-00001.tfrecord", "manifest.json", "notes.txt"
+    ]  # fmt: skip
 
 
 def test_truncated_shard_is_read_up_to_the_cut_and_counted(tmp_path):
@@ -123,3 +153,62 @@ def test_eval_pipeline_yields_records_in_source_order(tmp_path, num_shards):
         ds = build_dataset(source, LSP, HeatmapCodec(64), 1, 4, training=False)
         got = [s.decode() for _, meta in ds for s in meta["image_id"].numpy()]
         assert got == expected
+
+
+def _flip_a_byte_of_record(shard, index: int) -> None:
+    """Flip one byte inside the data of record `index` (its CRC then fails)."""
+    data = bytearray(shard.read_bytes())
+    offset = 0
+    for _ in range(index):
+        (length,) = struct.unpack("<Q", data[offset : offset + 8])
+        offset += 12 + length + 4
+    (length,) = struct.unpack("<Q", data[offset : offset + 8])
+    data[offset + 12 + length // 2] ^= 0xFF
+    shard.write_bytes(bytes(data))
+
+
+def test_a_record_failing_its_crc_is_skipped_and_counted_not_its_shard(tmp_path):
+    records = helpers.make_dataset(tmp_path, 8)
+    write_tfrecords(records, tmp_path / "out", 2, "lsp", progress=False)
+    manifest = json.loads((tmp_path / "out/manifest.json").read_text())
+    shard = tmp_path / "out" / manifest["shards"][0]["file"]
+    _flip_a_byte_of_record(shard, 1)  # 4 records: the 2nd of them is damaged
+    ds = build_dataset(
+        str(tmp_path / "out"), LSP, HeatmapCodec(64), 1, 1, training=False
+    )
+    ids = [m["image_id"].numpy()[0].decode() for _, m in ds]
+    report = ds.skip_counter.report()
+    # Record 1 of shard 0 is person 2 (round robin); all the others are read.
+    assert sorted(ids) == sorted(r.image_id for j, r in enumerate(records) if j != 2)
+    assert report["skipped_corrupt_tfrecord"] == 1 and report["kept"] == 7
+    assert ds.skip_counter.damaged_shards == {str(shard): "1 failing their CRC of 4"}
+
+
+def test_evaluation_refuses_a_damaged_shard_and_names_it(tmp_path):
+    from keras_posegate.evaluation.evaluate import evaluate
+    from keras_posegate.models import PoseGateModel
+
+    records = helpers.make_dataset(tmp_path, 4)
+    write_tfrecords(records, tmp_path / "out", 1, "lsp", progress=False)
+    shard = next((tmp_path / "out").glob("*.tfrecord"))
+    _flip_a_byte_of_record(shard, 2)
+    model = PoseGateModel(num_stacks=1, width=8, input_size=32, depth=1,
+                          stem_width=8)  # fmt: skip
+    with pytest.raises(DataError, match=f"{shard.name}: 1 failing their CRC of 4"):
+        evaluate(model, str(tmp_path / "out"), "lsp",
+                 predictions_out=str(tmp_path / "pred"))  # fmt: skip
+    assert not list(tmp_path.glob("pred*"))
+
+
+def test_out_of_range_annotations_are_skipped_or_flagged_never_silent(tmp_path):
+    records = helpers.make_dataset(tmp_path, 4)
+    records[1].center = np.array([1e9, 10.0], np.float32)  # outside the image
+    records[2].joints[3] = (10.0, 1e9)  # a joint far outside it
+    report = write_tfrecords(records, tmp_path / "out", 1, "lsp", False)
+    assert report.written == 3
+    assert report.skipped == {"center_outside_image": 1}
+    assert report.flagged == {"joints_far_outside_image": 1}
+    assert "joints_far_outside_image: 1" in report.summary()
+    manifest = read_manifest(tmp_path / "out")
+    assert manifest["skipped"] == {"center_outside_image": 1}
+    assert manifest["flagged"] == {"joints_far_outside_image": 1}

@@ -154,6 +154,19 @@ def test_json_missing_joints_are_nan(tmp_path):
     np.testing.assert_array_equal(record.center, [4.0, 5.0])
 
 
+def test_hrnet_test_json_without_joints_reads_as_unannotated_persons(tmp_path):
+    # HRNet's test.json: image, center, scale only.
+    entries = [{"image": "t.jpg", "center": [51, 61], "scale": 1.5},
+               {"image": "t.jpg", "center": [11, 21], "scale": 0.5}]  # fmt: skip
+    path = tmp_path / "test.json"
+    path.write_text(json.dumps(entries))
+    records, report = mpii.read_mpii_json(path)
+    assert len(records) == 2 and report.notes == {"unannotated_kept": 2}
+    assert not records[0].annotated.any() and records[0].visible.sum() == 0
+    np.testing.assert_array_equal(records[1].center, [10.0, 20.0])
+    assert records[1].scale == 0.5
+
+
 def test_gt_count_mismatch_and_wrong_order_are_caught(mpii_dir, tmp_path):
     out, _ = mpii_dir
     entries = json.loads((out / "annot/valid.json").read_text())

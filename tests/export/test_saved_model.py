@@ -12,6 +12,7 @@ import tensorflow as tf
 
 from keras_posegate.codec import HeatmapCodec
 from keras_posegate.export.saved_model import PoseServingModule, export_saved_model
+from keras_posegate.fileio import dir_mode
 from keras_posegate.models import PoseGateModel
 from tests.helpers import TINY as SMALL
 
@@ -44,6 +45,8 @@ def test_versioned_layout(exported):
     assert path == os.path.join(str(root), "posegate", "1")
     assert os.path.exists(os.path.join(path, "saved_model.pb"))
     assert not [d for d in os.listdir(os.path.dirname(path)) if d.startswith(".tmp")]
+    # TF Serving often runs as another user: the folder follows the umask.
+    assert os.stat(path).st_mode & 0o777 == dir_mode()
 
 
 def test_signatures_have_explicit_input_names(exported):

@@ -10,6 +10,7 @@ import tensorflow as tf
 
 from keras_posegate.data.samples import sample_images
 from keras_posegate.export import tflite as export_tflite
+from keras_posegate.fileio import file_mode
 from keras_posegate.litert.accuracy import run_tflite
 from keras_posegate.litert.audit import audit_int8
 from keras_posegate.models import PoseGateModel
@@ -35,6 +36,8 @@ def test_float_exports_match_keras(model, examples, quantization, tmp_path):
     content = export_tflite.convert_keras(model, quantization)
     path, meta_path = export_tflite.write_tflite(content, tmp_path, quantization)
     assert os.path.basename(path) == f"posegate_{quantization}.tflite"
+    for written in (path, meta_path):  # readable by others, as the umask says
+        assert os.stat(written).st_mode & 0o777 == file_mode()
     expected = model.predict(examples["images"], verbose=0)[-1]
     got = run_tflite(path, examples["images"])
     assert got.shape == expected.shape

@@ -55,6 +55,12 @@ def main(out_dir):
     before = [np.asarray(y) for y in qat_model(x, training=False)]
     qat.save_qat(qat_model, model.config_record, os.path.join(out_dir, "rt"))
     loaded, config = qat.load_qat(os.path.join(out_dir, "rt.weights.h5"))
+    results["file_modes"] = {  # outputs follow the umask (not mkstemp's 0600)
+        name: os.stat(os.path.join(out_dir, name)).st_mode & 0o777
+        for name in ("rt.weights.h5", "rt.qat.json")
+    }
+    results["umask"] = os.umask(0o022)
+    os.umask(results["umask"])
     after = [np.asarray(y) for y in loaded(x, training=False)]
     results["round_trip_max_diff"] = max(
         float(np.abs(a - b).max()) for a, b in zip(before, after, strict=True)

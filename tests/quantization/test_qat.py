@@ -50,6 +50,11 @@ def test_qat_model_stays_close_to_float(results):
 def test_checkpoint_round_trip(results):
     assert results["round_trip_config"]
     assert results["round_trip_max_diff"] < 1e-5
+    expected = 0o666 & ~results["umask"]
+    assert results["file_modes"] == {
+        "rt.weights.h5": expected,
+        "rt.qat.json": expected,
+    }
 
 
 def test_qat_tflite_passes_int8_audit(results):

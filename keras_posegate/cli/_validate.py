@@ -1,0 +1,79 @@
+"""Flag checks that run at parse time, before any file or folder is written:
+a bad value ends with `posegate CMD: error: flag --NAME=VALUE: ...`, exit 2."""
+
+from __future__ import annotations
+
+import os
+
+from absl import flags
+
+
+def _dirs(value: str | None) -> list[str]:
+    return [d.strip() for d in str(value or "").split(",") if d.strip()]
+
+
+def _existing_dirs(value: str | None) -> bool:
+    if value is None:
+        return True
+    dirs = _dirs(value)
+    if not dirs:
+        raise flags.ValidationError("is empty; give a dataset directory")
+    for d in dirs:
+        if not os.path.isdir(d):
+            raise flags.ValidationError(f"{d} is not a directory")
+        if not os.listdir(d):
+            raise flags.ValidationError(f"{d} is an empty directory")
+    return True
+
+
+def existing_data_dir(name: str) -> None:
+    """`--NAME`, when given, names existing, non-empty directories
+    (comma-separated allowed)."""
+    flags.register_validator(name, _existing_dirs)
+
+
+def positive(*names: str) -> None:
+    """Each `--NAME`, when given, is > 0 (for floats, where absl's
+    `lower_bound` would allow 0)."""
+    for name in names:
+        flags.register_validator(
+            name, lambda v: v is None or v > 0, message="must be > 0"
+        )
+
+
+def person_box(name: str) -> None:
+    """`--NAME`, when given, is `x,y,w,h` numbers with w > 0 and h > 0."""
+
+    def check(value) -> bool:
+        if value is None:
+            return True
+        try:
+            numbers = [float(v) for v in value]
+        except ValueError as e:
+            raise flags.ValidationError(f"must be 4 numbers x,y,w,h ({e})") from e
+        if len(numbers) != 4:
+            raise flags.ValidationError(
+                f"must be 4 numbers x,y,w,h, got {len(numbers)}"
+            )
+        if numbers[2] <= 0 or numbers[3] <= 0:
+            raise flags.ValidationError("width and height must be > 0")
+        return True
+
+    flags.register_validator(name, check)
+
+
+def point(name: str) -> None:
+    """`--NAME`, when given, is two numbers `x,y`."""
+
+    def check(value) -> bool:
+        if value is None:
+            return True
+        try:
+            numbers = [float(v) for v in value]
+        except ValueError as e:
+            raise flags.ValidationError(f"must be two numbers x,y ({e})") from e
+        if len(numbers) != 2:
+            raise flags.ValidationError(f"must be two numbers x,y, got {len(numbers)}")
+        return True
+
+    flags.register_validator(name, check)
