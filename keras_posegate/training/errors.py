@@ -3,12 +3,14 @@ that names the directory or flag and says what to do."""
 
 from __future__ import annotations
 
+from keras_posegate.errors import PosegateError
+
 
 class TrainingDiverged(RuntimeError):
     """The loss became NaN or infinite; the message says what is kept."""
 
 
-class RunRefused(ValueError):
+class RunRefused(PosegateError):
     """The run cannot start as asked: the model directory is locked by another
     run, or the flags differ from the configuration of the run it resumes."""
 
