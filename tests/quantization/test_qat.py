@@ -92,8 +92,17 @@ def test_quantize_cli_through_subprocess_helper(tmp_path):
 
 
 def test_quantize_cli_needs_data(tmp_path):
+    from keras_posegate.models import PoseGateModel
     from keras_posegate.quantization import run_quantize_subprocess
 
+    model_path = str(tmp_path / "m.keras")
+    PoseGateModel(**SMALL).save(model_path)  # a real model: only the data is missing
     with pytest.raises(subprocess.CalledProcessError) as info:
-        run_quantize_subprocess(str(tmp_path / "none.keras"), str(tmp_path / "q"))
-    assert info.value.returncode != 0
+        run_quantize_subprocess(model_path, str(tmp_path / "q"), timeout=300)
+    assert info.value.returncode == 2
+    assert "Traceback" not in info.value.stderr
+    errors = [line for line in info.value.stderr.splitlines() if "error:" in line]
+    assert errors == [
+        "posegate quantize: error: give --data_dir or --synthetic_batches"
+    ]
+    assert not os.path.exists(tmp_path / "q.weights.h5")
