@@ -158,11 +158,19 @@ class TFRecordSource:
                 .ignore_errors()
             )
 
-        return files.interleave(
-            read,
-            cycle_length=len(self.files)
+        cycle = (
+            len(self.files)
             if deterministic and not shuffle
-            else min(len(self.files), 8),
-            num_parallel_calls=tf.data.AUTOTUNE,
-            deterministic=deterministic,
+            else min(len(self.files), 8)
         )
+        return files.interleave(
+            read, cycle_length=cycle, deterministic=deterministic,
+            # Fixed, not autotuned (`pipeline.pipeline_options` says why).
+            num_parallel_calls=min(cycle, _cores()),
+        )  # fmt: skip
+
+
+def _cores() -> int:
+    from keras_posegate.data.pipeline import available_cores
+
+    return available_cores()

@@ -106,3 +106,13 @@ def test_model_fit_one_epoch_over_the_pipeline(tmp_path):
     zeros = (np.zeros((4, 14), np.float32),) * 2
     # The per-joint weights reach the loss: all-zero weights give zero loss.
     assert model.evaluate(images, heatmaps, sample_weight=zeros, verbose=0)[0] == 0.0
+
+
+def test_pipelines_run_without_the_autotune_thread(tmp_path):
+    # tf.data's autotuning thread made deleting an iterator wait for its next
+    # wake-up (up to 60 s): every fit, evaluate and predict paid it at its end.
+    records = helpers.make_dataset(tmp_path, 4)
+    for training in (True, False):
+        ds = build_dataset(records, LSP, CODEC, 1, 2, training, seed=0)
+        assert ds.options().autotune.enabled is False
+        assert ds.options().deterministic is (not training)
