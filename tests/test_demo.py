@@ -29,3 +29,21 @@ def test_demo_runs_every_step_and_writes_the_summary(tmp_path):
     assert os.path.isdir(summary["saved_model"])
     text = "\n".join(lines)
     assert "[9/9]" in text and "Ours (measured)" in text and "int8 audit" in text
+
+
+def test_cosine_schedule_spans_every_step_of_the_run(tmp_path):
+    from keras_posegate.demo import _paths, _schedule
+
+    paths = _paths(str(tmp_path))
+    train = tmp_path / "tfrecords" / "train"
+    train.mkdir(parents=True)
+    shards = [{"file": f"s{i}.tfrecord", "count": c} for i, c in enumerate((50, 49))]
+    for shard in shards:
+        (train / shard["file"]).write_bytes(b"")
+    (train / "manifest.json").write_text(json.dumps({"shards": shards}))
+    cfg = DemoConfig(
+        out_dir=str(tmp_path), epochs=3, batch_size=16, lr_schedule="cosine"
+    )
+    (sched,) = _schedule(cfg, paths)
+    assert sched.total == 3 * (99 // 16) and sched.warmup == 99 // 16
+    assert sched.peak == cfg.learning_rate

@@ -2,7 +2,9 @@
 
 `posegate benchmark train --preset NAME [--json]` times training steps on
 random in-memory data at the preset's input size, with and without XLA
-(`--jit_compile both|on|off`), and reports images/s, steps/s and peak memory.
+(`--jit_compile both|on|off`), inside `fit` (from the end of a warm-up step to
+the end of the last step), `--repeats` times, and reports the median images/s
+with the lowest and highest, steps/s and peak memory.
 """
 
 from __future__ import annotations
@@ -26,6 +28,9 @@ flags.DEFINE_bool("crop_decode", True, "Decode only the crop window of JPEGs.")
 flags.DEFINE_string("preset", "posegate_tiny", "train: model preset.")
 flags.DEFINE_integer("train_steps", 10, "train: timed training steps.")
 flags.DEFINE_integer("warmup_steps", 3, "train: untimed steps (trace, compile).")
+flags.DEFINE_integer(
+    "repeats", 5, "train: timed fit calls per setting (median, min, max)."
+)
 flags.DEFINE_bool(
     "mixed_precision", False, "train: float16 (GPU) / bfloat16 (CPU) compute."
 )
@@ -59,6 +64,7 @@ def _train() -> dict:
         warmup=FLAGS.warmup_steps,
         jit_compile=settings[FLAGS.jit_compile],
         mixed_precision=FLAGS.mixed_precision,
+        repeats=FLAGS.repeats,
     )
 
 

@@ -25,6 +25,12 @@ _NUM = flags.DEFINE_integer(
 _EPOCHS = flags.DEFINE_integer("epochs", _D.epochs, "Training epochs.", lower_bound=1)
 _BATCH = flags.DEFINE_integer("batch_size", _D.batch_size, "Batch size.", lower_bound=1)
 _LR = flags.DEFINE_float("learning_rate", _D.learning_rate, "Training learning rate.")
+_SCHEDULE = flags.DEFINE_enum(
+    "lr_schedule",
+    _D.lr_schedule,
+    ["cosine", "step"],
+    "cosine: warm-up then per-step cosine to 0; step: late drops.",
+)
 _QAT_EPOCHS = flags.DEFINE_integer(
     "qat_epochs", _D.qat_epochs, "QAT fine-tuning epochs."
 )
@@ -44,6 +50,6 @@ def main(argv):
     run_demo(DemoConfig(
         out_dir=_OUT.value, preset=_PRESET.value, num_images=_NUM.value,
         epochs=_EPOCHS.value, batch_size=_BATCH.value, learning_rate=_LR.value,
-        qat_epochs=_QAT_EPOCHS.value, qat_learning_rate=_QAT_LR.value,
+        lr_schedule=_SCHEDULE.value, qat_epochs=_QAT_EPOCHS.value, qat_learning_rate=_QAT_LR.value,
         num_overlays=_OVERLAYS.value, seed=_SEED.value,
     ))  # fmt: skip

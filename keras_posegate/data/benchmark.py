@@ -10,15 +10,8 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+from keras_posegate.data.options import available_cores
 from keras_posegate.datasets.records import PersonRecord
-
-
-def available_cores() -> int:
-    """CPU cores this process may run on."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not Linux
-        return os.cpu_count() or 1
 
 
 def make_synthetic_jpegs(

@@ -22,6 +22,7 @@ from pathlib import Path
 import numpy as np
 import tensorflow as tf
 
+from keras_posegate.data.options import available_cores
 from keras_posegate.data.tfrecords import read_manifest, scan_shard
 from keras_posegate.datasets.records import PersonRecord
 from keras_posegate.errors import DataError
@@ -177,11 +178,13 @@ class TFRecordSource:
                 .ignore_errors()  # only if a file changes after the scan
             )
 
-        return files.interleave(
-            read,
-            cycle_length=len(self.files)
+        cycle = (
+            len(self.files)
             if deterministic and not shuffle
-            else min(len(self.files), 8),
-            num_parallel_calls=tf.data.AUTOTUNE,
-            deterministic=deterministic,
+            else min(len(self.files), 8)
         )
+        return files.interleave(
+            read, cycle_length=cycle, deterministic=deterministic,
+            # Fixed, not autotuned (`options.pipeline_options` says why).
+            num_parallel_calls=min(cycle, available_cores()),
+        )  # fmt: skip

@@ -31,6 +31,11 @@ import tensorflow as tf
 
 from keras_posegate.codec import HeatmapCodec
 from keras_posegate.data import decoder
+from keras_posegate.data.options import (
+    PREFETCH_BATCHES,
+    available_cores,
+    pipeline_options,
+)
 from keras_posegate.data.parser import AugmentConfig, EvalParser, TrainParser
 from keras_posegate.datasets.info import DatasetInfo
 from keras_posegate.datasets.records import PersonRecord
@@ -170,6 +175,7 @@ def build_dataset(
     drop_remainder: bool | None = None,
     crop_decode: bool = True,
     skip_counter: SkipCounter | None = None,
+    parallel_calls: int | None = None,
 ) -> tf.data.Dataset:
     """The batched, prefetched input pipeline (structure: module docstring).
 
@@ -195,11 +201,15 @@ def build_dataset(
         crop_decode: decode only the crop window of JPEGs.
         skip_counter: counter to use (default: a new one); also available as
             the returned dataset's `skip_counter` attribute.
+        parallel_calls: examples decoded and augmented at once (default: the
+            cores this process may use). Fixed, not autotuned: see
+            `pipeline_options`.
 
     Returns:
         A `tf.data.Dataset`.
     """
     _check_args(batch_size, num_stacks, seed, deterministic)
+    parallel_calls = parallel_calls or available_cores()
     deterministic = deterministic or not training
     ds, decode, tfr = _source_dataset(source, training, seed, deterministic)
     counter = skip_counter or SkipCounter()
@@ -225,15 +235,13 @@ def build_dataset(
         fn = lambda element: parser(decode(element))  # noqa: E731
     # One element per inner dataset: order kept when deterministic.
     ds = ds.interleave(
-        _guarded(fn), block_length=1, num_parallel_calls=tf.data.AUTOTUNE,
+        _guarded(fn), block_length=1, num_parallel_calls=parallel_calls,
         deterministic=deterministic,
     )  # fmt: skip
     ds = ds.filter(counter.keep_if)
     ds = ds.map(lambda element, decoded: element[:-1])
     drop = training if drop_remainder is None else drop_remainder
-    ds = ds.batch(batch_size, drop_remainder=drop).prefetch(tf.data.AUTOTUNE)
-    options = tf.data.Options()
-    options.deterministic = deterministic
-    ds = ds.with_options(options)
+    ds = ds.batch(batch_size, drop_remainder=drop).prefetch(PREFETCH_BATCHES)
+    ds = ds.with_options(pipeline_options(deterministic))
     ds.skip_counter = counter
     return ds

@@ -4,7 +4,7 @@
 made of standard layers plus `SoftGate`. The layout (see docs/architecture.md):
 
 - stem: 7x7/2 conv (stem_width) -> gated block (stem_width) at 1/2, max-pool,
-  gated block -> width at 1/4;
+  `stem_blocks` gated blocks at 1/4, the first widening to `width`;
 - each stack: a U-Net-shaped hourglass of `depth` levels. Going down, one gated
   block per level, then a 2x2 max-pool; `bottom_blocks` blocks at the lowest
   resolution; going up, nearest-neighbour 2x upsampling, fusion with the encoder
@@ -110,7 +110,9 @@ class _GraphBuilder:
         x = self.conv(x, cfg.stem_width, 7, "stem_conv", strides=2)
         x = self.block(x, cfg.stem_width, "stem_block0")
         x = self.K.layers.MaxPooling2D(2, name="stem_pool")(x)
-        return self.block(x, cfg.width, "stem_block1")
+        for i in range(1, 1 + cfg.stem_blocks):
+            x = self.block(x, cfg.width, f"stem_block{i}")
+        return x
 
     def build(self):
         K, cfg = self.K, self.config

@@ -22,7 +22,11 @@ class PoseGateConfig:
         input_size: side of the square RGB input; heatmaps are `input_size / 4`.
         depth: poolings per hourglass (4 in the paper: 64x64 down to 4x4).
         bottom_blocks: gated blocks at the lowest resolution.
-        stem_width: channels of the 7x7 stride-2 stem convolution.
+        stem_width: channels of the 7x7 stride-2 stem convolution and of the
+            stem's block at 1/2 resolution (the presets: width / 2).
+        stem_blocks: gated blocks at 1/4 resolution in the stem, the first
+            widening stem_width -> width (the presets: 2, Newell's count; 1
+            is the earlier single-block stem, which old checkpoints have).
         fusion: how decoder and encoder features meet (Table IV): "sum",
             "concat" (the paper's best) or "concat_grouped" (2 groups).
         skip_transform: layer on the big encoder-decoder skip: "identity" or
@@ -39,13 +43,20 @@ class PoseGateConfig:
     depth: int = 4
     bottom_blocks: int = 3
     stem_width: int = 64
+    stem_blocks: int = 1
     fusion: str = "concat"
     skip_transform: str = "identity"
     gate: str = "channel"
     gate_value: float = 0.5
 
     def __post_init__(self):
-        for name in ("num_stacks", "num_joints", "depth", "bottom_blocks"):
+        for name in (
+            "num_stacks",
+            "num_joints",
+            "depth",
+            "bottom_blocks",
+            "stem_blocks",
+        ):
             _check_min(name, getattr(self, name), 1)
         for name in ("width", "stem_width"):
             value = getattr(self, name)

@@ -21,7 +21,7 @@ class PoseGateModel(keras.Model):
 
     Args:
         num_stacks, width, num_joints, input_size, depth, bottom_blocks,
-        stem_width, fusion, skip_transform, gate, gate_value: the architecture,
+        stem_width, stem_blocks, fusion, skip_transform, gate, gate_value: the architecture,
             as documented in `PoseGateConfig`.
         **kwargs: standard `keras.Model` arguments (`name`, ...).
 
@@ -43,6 +43,7 @@ class PoseGateModel(keras.Model):
         depth: int = 4,
         bottom_blocks: int = 3,
         stem_width: int = 64,
+        stem_blocks: int = 1,
         fusion: str = "concat",
         skip_transform: str = "identity",
         gate: str = "channel",
@@ -52,7 +53,7 @@ class PoseGateModel(keras.Model):
         config = PoseGateConfig(
             num_stacks=num_stacks, width=width, num_joints=num_joints,
             input_size=input_size, depth=depth, bottom_blocks=bottom_blocks,
-            stem_width=stem_width, fusion=fusion, skip_transform=skip_transform,
+            stem_width=stem_width, stem_blocks=stem_blocks, fusion=fusion, skip_transform=skip_transform,
             gate=gate, gate_value=gate_value,
         )  # fmt: skip
         inputs, outputs = build_graph(keras, config)

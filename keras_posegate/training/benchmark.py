@@ -1,19 +1,82 @@
 """`benchmark_train`: training throughput and peak memory of a preset on
 random in-memory data, with and without XLA (`jit_compile`), and what the
-throughput means for the paper's MPII schedule."""
+throughput means for the paper's MPII schedule.
+
+The clock runs inside `model.fit` (`StepTimer`): from the end of the last
+warm-up step to the end of the last timed step, so set-up, tracing and
+whatever `fit` does after its last step are not counted. Each setting is
+measured `repeats` times (one `fit` each) and reported as the median with the
+lowest and highest figure.
+"""
 
 from __future__ import annotations
 
 import resource
+import statistics
 import sys
 import time
 
 import keras
 import numpy as np
-import tensorflow as tf
 
 # The paper trains on 25,000 MPII persons for 200 epochs (Section IV-A, III-C).
 PAPER_MPII_IMAGES = 25_000 * 200
+
+
+class StepTimer(keras.callbacks.Callback):
+    """Times training steps inside `fit`, from the end of step `warmup - 1`
+    (the start of the first step when `warmup` is 0) to the end of the last
+    step of the run. Backend-neutral: it waits for a step's results with
+    `keras.ops.convert_to_numpy`, so asynchronous backends are timed to the
+    end of their work.
+
+    After `fit`: `seconds` (timed steps) and `steps` (how many).
+
+    Args:
+        warmup: untimed steps at the start of the run.
+    """
+
+    def __init__(self, warmup: int = 1):
+        super().__init__()
+        self.warmup = int(warmup)
+        self.start = self.end = self.first = self.last_end = None
+        self.steps, self.seen = 0, 0
+
+    def on_train_begin(self, logs=None):
+        self.start = self.end = self.first = self.last_end = None
+        self.steps, self.seen = 0, 0
+
+    def on_train_batch_begin(self, batch, logs=None):
+        now = time.perf_counter()
+        if self.first is None:
+            self.first = now
+        if self.seen == self.warmup and self.start is None:
+            self.start = now
+
+    def on_train_batch_end(self, batch, logs=None):
+        _wait_for(logs)
+        now = time.perf_counter()
+        self.seen += 1
+        if self.seen == self.warmup:
+            self.start = now
+        elif self.seen > self.warmup:
+            self.end, self.steps = now, self.seen - self.warmup
+        self.last_end = now
+
+    @property
+    def seconds(self) -> float:
+        if not self.steps:
+            raise ValueError(
+                f"No timed steps: the run had {self.seen} steps, warmup={self.warmup}."
+            )
+        return self.end - self.start
+
+
+def _wait_for(logs) -> None:
+    """Block until a step's outputs exist (asynchronous dispatch: JAX)."""
+    for value in (logs or {}).values():
+        keras.ops.convert_to_numpy(value)
+        return
 
 
 def random_batch(model, batch_size: int, seed: int = 0):
@@ -27,6 +90,29 @@ def random_batch(model, batch_size: int, seed: int = 0):
     return images, (heatmap,) * stacks, (weights,) * stacks
 
 
+def repeated_batches(batch):
+    """The same batch forever, as a `tf.data.Dataset` (every Keras 3 backend
+    takes one), without tf.data's autotuning thread (see
+    `keras_posegate.data.options.pipeline_options`)."""
+    import tensorflow as tf
+
+    from keras_posegate.data.options import pipeline_options
+
+    data = tf.data.Dataset.from_tensors(batch).repeat()
+    return data.with_options(pipeline_options(deterministic=True))
+
+
+def timed_fit(model, data, steps: int, warmup: int = 1) -> StepTimer:
+    """One `model.fit` of `warmup + steps` steps; returns its `StepTimer`,
+    with `fit_seconds`: the whole `fit` call, timed around it."""
+    timer = StepTimer(warmup)
+    start = time.perf_counter()
+    model.fit(data, steps_per_epoch=warmup + steps, epochs=1, verbose=0,
+              shuffle=False, callbacks=[timer])  # fmt: skip
+    timer.fit_seconds = time.perf_counter() - start
+    return timer
+
+
 def peak_rss_mb() -> float:
     """This process's resident-set high-water mark, in MiB (since start)."""
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
@@ -34,35 +120,42 @@ def peak_rss_mb() -> float:
 
 
 def _gpu_peak_mb() -> float | None:
+    if keras.backend.backend() != "tensorflow":
+        return None
+    import tensorflow as tf
+
     if not tf.config.list_physical_devices("GPU"):
         return None
     return tf.config.experimental.get_memory_info("GPU:0")["peak"] / 1024**2
 
 
-def _time_one(preset, overrides, jit: bool, batch_size, steps, warmup) -> dict:
+def _time_one(preset, overrides, jit, batch_size, steps, warmup, repeats) -> dict:
     from keras_posegate.losses import MaskedHeatmapMSE
     from keras_posegate.models import PoseGateModel
 
     keras.backend.clear_session()
-    if tf.config.list_physical_devices("GPU"):
-        tf.config.experimental.reset_memory_stats("GPU:0")
+    _reset_gpu_peak()
     model = PoseGateModel.from_preset(preset, **(overrides or {}))
     model.compile(
         optimizer=keras.optimizers.RMSprop(2.5e-4),
         loss=[MaskedHeatmapMSE() for _ in model.outputs],
         jit_compile=jit,
     )
-    data = tf.data.Dataset.from_tensors(random_batch(model, batch_size)).repeat()
-    model.fit(
-        data, steps_per_epoch=warmup, epochs=1, verbose=0, shuffle=False
-    )  # trace, compile
-    start = time.perf_counter()
-    model.fit(data, steps_per_epoch=steps, epochs=1, verbose=0, shuffle=False)
-    seconds = time.perf_counter() - start
-    images_per_s = steps * batch_size / seconds
+    data = repeated_batches(random_batch(model, batch_size))
+    timed_fit(model, data, 1, warmup)  # trace, compile
+    rates, fits = [], []
+    for _ in range(repeats):
+        timer = timed_fit(model, data, steps, 1)
+        rates.append(steps * batch_size / timer.seconds)
+        fits.append(timer.fit_seconds)
+    images_per_s = statistics.median(rates)
     return {
-        "steps_per_s": steps / seconds,
         "images_per_s": images_per_s,
+        "images_per_s_min": min(rates),
+        "images_per_s_max": max(rates),
+        "steps_per_s": images_per_s / batch_size,
+        "step_ms": 1000 * batch_size / images_per_s,
+        "fit_seconds": statistics.median(fits),
         "hours_paper_mpii": PAPER_MPII_IMAGES / images_per_s / 3600,
         "peak_rss_mb": peak_rss_mb(),
         "gpu_peak_mb": _gpu_peak_mb(),
@@ -77,30 +170,38 @@ def benchmark_train(
     jit_compile: tuple[bool, ...] = (False, True),
     model_config_overrides: dict | None = None,
     mixed_precision: bool = False,
+    repeats: int = 5,
 ) -> dict:
-    """Train-step throughput of a preset on this machine.
+    """Train-step throughput of a preset on this machine, timed inside `fit`.
 
     Args:
         preset: model preset; inputs at its input size.
         batch_size: examples per step.
-        steps: timed steps (after `warmup` untimed ones, which trace and compile).
-        warmup: untimed steps, >= 1.
+        steps: timed steps per repeat.
+        warmup: untimed steps before the first repeat (trace, compile), >= 1;
+            each repeat also runs one untimed step first.
         jit_compile: the settings to measure, in order.
         model_config_overrides: preset overrides (tests: tiny models).
         mixed_precision: float16 compute on a GPU, bfloat16 on a CPU, as
             `posegate train --mixed_precision`.
+        repeats: timed `fit` calls per setting, >= 1.
 
     Returns:
         A flat dict: `preset`, `batch_size`, `input_size`, `device`, `steps`,
-        `precision` and per setting `xla_{on,off}_{images_per_s,steps_per_s,
-        peak_rss_mb,hours_paper_mpii}` (and `_gpu_peak_mb` on a GPU).
-        `hours_paper_mpii` is the paper's 200 epochs over 25,000 MPII persons
-        at that throughput, the model alone (the input pipeline must keep up:
-        `posegate benchmark data`). `peak_rss_mb` is the process high-water
-        mark so far, so a later setting's figure includes the earlier ones.
+        `repeats`, `precision`, `backend` and per setting
+        `xla_{on,off}_{images_per_s,images_per_s_min,images_per_s_max,
+        steps_per_s,step_ms,fit_seconds,peak_rss_mb,hours_paper_mpii}` (and
+        `_gpu_peak_mb` on a GPU). `images_per_s` is the median over repeats,
+        `_min`/`_max` the spread; `fit_seconds` is the median duration of the
+        whole `fit` call (set-up, the untimed step and whatever `fit` does
+        after its last step included). `hours_paper_mpii` is the paper's
+        200 epochs over 25,000 MPII persons at that throughput, the model
+        alone (the input pipeline must keep up: `posegate benchmark data`).
+        `peak_rss_mb` is the process high-water mark so far, so a later
+        setting's figure includes the earlier ones.
     """
     for name, value, low in (("batch_size", batch_size, 1), ("steps", steps, 1),
-                             ("warmup", warmup, 1)):  # fmt: skip
+                             ("warmup", warmup, 1), ("repeats", repeats, 1)):  # fmt: skip
         if int(value) < low:
             raise ValueError(f"{name} must be >= {low}. Received: {name}={value}")
     if not jit_compile:
@@ -109,21 +210,33 @@ def benchmark_train(
     from keras_posegate.training.trainer import set_precision
 
     size = get_preset_config(preset, **(model_config_overrides or {})).input_size
-    gpu = bool(tf.config.list_physical_devices("GPU"))
     before = keras.mixed_precision.global_policy().name
     set_precision(mixed_precision)
     result = {"preset": preset, "batch_size": batch_size, "input_size": size,
-              "device": "GPU" if gpu else "CPU", "steps": steps,
-              "precision": keras.mixed_precision.global_policy().name}  # fmt: skip
+              "device": _device(), "steps": steps, "repeats": repeats,
+              "precision": keras.mixed_precision.global_policy().name,
+              "backend": keras.backend.backend()}  # fmt: skip
     try:
         for jit in jit_compile:
-            figures = _time_one(
-                preset, model_config_overrides, jit, batch_size, steps, warmup
-            )
+            figures = _time_one(preset, model_config_overrides, jit, batch_size,
+                                steps, warmup, repeats)  # fmt: skip
             _add(result, "xla_on" if jit else "xla_off", figures)
     finally:
         keras.mixed_precision.set_global_policy(before)
     return result
+
+
+def _reset_gpu_peak() -> None:
+    if _gpu_peak_mb() is not None:
+        import tensorflow as tf
+
+        tf.config.experimental.reset_memory_stats("GPU:0")
+
+
+def _device() -> str:
+    if _gpu_peak_mb() is not None:
+        return "GPU"
+    return "CPU"
 
 
 def _add(result: dict, tag: str, figures: dict) -> None:

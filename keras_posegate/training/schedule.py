@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import math
+
+import keras
+
 REFERENCE_EPOCHS = 200
 
 
@@ -47,3 +51,35 @@ def epoch_learning_rate(config, epoch: int) -> float:
         epoch, config.epochs, config.learning_rate,
         config.final_learning_rate, config.lr_drop_epochs,
     )  # fmt: skip
+
+
+def warmup_cosine(step: int, total: int, peak: float, warmup: int) -> float:
+    """Learning rate at a 0-based `step` of `total`: linear from `peak / warmup`
+    to `peak` over `warmup` steps, then half a cosine down to 0 at `total`."""
+    if step < warmup:
+        return peak * (step + 1) / warmup
+    done = (step - warmup) / max(1, total - warmup)
+    return peak * 0.5 * (1.0 + math.cos(math.pi * min(1.0, done)))
+
+
+class WarmupCosine(keras.callbacks.Callback):
+    """Sets the learning rate before every step by `warmup_cosine`, reading the
+    step from the optimizer's iteration count (so a resumed run continues on
+    the curve). Runs after, and overrides, a per-epoch scheduler.
+
+    Args:
+        total_steps: steps of the whole run.
+        peak: the highest learning rate.
+        warmup_steps: steps of the linear warm-up.
+    """
+
+    def __init__(self, total_steps: int, peak: float, warmup_steps: int):
+        super().__init__()
+        self.total, self.peak, self.warmup = total_steps, peak, warmup_steps
+
+    def on_train_batch_begin(self, batch: int, logs=None) -> None:
+        optimizer = self.model.optimizer
+        step = int(keras.ops.convert_to_numpy(optimizer.iterations))
+        optimizer.learning_rate.assign(
+            warmup_cosine(step, self.total, self.peak, self.warmup)
+        )

@@ -121,3 +121,13 @@ def test_a_step_cap_reports_no_skips_on_clean_data(tmp_path):
     assert report["skipped_decode_error"] == 0, report
     assert report["skipped_bad_annotation"] == 0
     assert report["seen"] == report["kept"] >= 6
+
+
+def test_pipelines_run_without_the_autotune_thread(tmp_path):
+    # tf.data's autotuning thread made deleting an iterator wait for its next
+    # wake-up (up to 60 s): every fit, evaluate and predict paid it at its end.
+    records = helpers.make_dataset(tmp_path, 4)
+    for training in (True, False):
+        ds = build_dataset(records, LSP, CODEC, 1, 2, training, seed=0)
+        assert ds.options().autotune.enabled is False
+        assert ds.options().deterministic is (not training)

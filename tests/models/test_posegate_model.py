@@ -71,14 +71,19 @@ def test_grouped_fusion_halves_the_first_decoder_conv():
 
 
 @pytest.mark.parametrize(
-    "preset,params,gflops",
-    [("posegate_4x144", 8.5e6, 9.9), ("posegate_4x256", 26e6, 33.5)],
+    "preset,params,gflops,params_tol,gflops_tol",
+    [
+        ("posegate_1x64", 0.5e6, 0.8, 0.10, 0.25),  # Table III
+        ("posegate_2x72", 1.0e6, 1.39, 0.10, 0.25),  # Table III
+        ("posegate_4x144", 8.5e6, 9.9, 0.05, 0.10),  # Table V
+        ("posegate_4x256", 26e6, 33.5, 0.05, 0.10),  # Table V
+    ],
 )
-def test_paper_presets_match_the_paper(preset, params, gflops):
+def test_paper_presets_match_the_paper(preset, params, gflops, params_tol, gflops_tol):
     config = get_preset_config(preset)
     model = keras.Model(*__import__("keras_posegate").models.build_graph(keras, config))
-    assert abs(count_params(model) / params - 1) <= 0.10
-    assert abs(count_macs(model) / 1e9 / gflops - 1) <= 0.25
+    assert abs(count_params(model) / params - 1) <= params_tol
+    assert abs(count_macs(model) / 1e9 / gflops - 1) <= gflops_tol
 
 
 @pytest.mark.parametrize(
@@ -89,6 +94,7 @@ def test_paper_presets_match_the_paper(preset, params, gflops):
         ({"fusion": "max"}, "fusion='max'"),
         ({"gate": "sigmoid"}, "gate='sigmoid'"),
         ({"input_size": 100}, "input_size=100"),
+        ({"stem_blocks": 0}, "stem_blocks=0"),
     ],
 )
 def test_bad_arguments_raise_value_error_naming_them(kwargs, match):

@@ -10,8 +10,8 @@ from keras_posegate.models.transfer import copy_weights
 from tests.helpers import TINY as SMALL
 
 
-def _trained_keras3_model():
-    model = PoseGateModel(**SMALL)
+def _trained_keras3_model(stem_blocks: int = 1):
+    model = PoseGateModel(**SMALL, stem_blocks=stem_blocks)
     rng = np.random.default_rng(0)
     # Non-trivial gates and BN statistics, so the copy is really checked.
     for layer in model.layers:
@@ -26,9 +26,10 @@ def _trained_keras3_model():
     return model, x
 
 
+@pytest.mark.parametrize("stem_blocks", [1, 2])  # tiny's stem, the paper presets'
 @pytest.mark.parametrize("norm", ["batchnorm", "affine"])
-def test_tf_keras_rebuild_accepts_weights_and_matches(norm):
-    model, x = _trained_keras3_model()
+def test_tf_keras_rebuild_accepts_weights_and_matches(norm, stem_blocks):
+    model, x = _trained_keras3_model(stem_blocks)
     inputs, outputs = build_graph(tf_keras, model.config_record, norm=norm)
     twin = tf_keras.Model(inputs, outputs)
     assert len(twin.layers) == len(model.layers)

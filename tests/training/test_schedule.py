@@ -2,7 +2,7 @@
 
 import pytest
 
-from keras_posegate.training.schedule import drop_epochs, learning_rate
+from keras_posegate.training.schedule import drop_epochs, learning_rate, warmup_cosine
 
 DROPS = (75, 100, 150)
 
@@ -38,3 +38,33 @@ def test_last_rate_is_final_and_rates_never_rise(epochs):
 
 def test_no_drops_keeps_the_initial_rate():
     assert learning_rate(9, 10, 1e-3, 1e-5, ()) == 1e-3
+
+
+def test_warmup_cosine_rises_to_the_peak_then_falls_to_zero():
+    rates = [warmup_cosine(s, 100, 1e-2, 10) for s in range(101)]
+    assert rates[0] == pytest.approx(1e-3) and rates[9] == pytest.approx(1e-2)
+    assert all(a < b for a, b in zip(rates[:10], rates[1:10], strict=False))
+    assert all(a >= b for a, b in zip(rates[10:], rates[11:], strict=False))
+    assert rates[55] == pytest.approx(5e-3) and rates[100] == pytest.approx(0)
+
+
+def test_warmup_cosine_callback_follows_the_optimizer_steps():
+    import keras
+    import numpy as np
+
+    from keras_posegate.training.schedule import WarmupCosine
+
+    model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+    model.compile(optimizer=keras.optimizers.RMSprop(1.0), loss="mse")
+    seen = []
+    log = keras.callbacks.LambdaCallback(
+        on_train_batch_end=lambda b, logs: seen.append(
+            float(keras.ops.convert_to_numpy(model.optimizer.learning_rate))
+        )
+    )
+    x, y = np.zeros((8, 2), "float32"), np.zeros((8, 1), "float32")
+    sched = WarmupCosine(total_steps=8, peak=0.1, warmup_steps=2)
+    model.fit(x, y, batch_size=2, epochs=1, verbose=0, callbacks=[sched, log])
+    model.fit(x, y, batch_size=2, epochs=1, verbose=0, callbacks=[sched, log])
+    expected = [warmup_cosine(s, 8, 0.1, 2) for s in range(8)]
+    np.testing.assert_allclose(seen, expected, rtol=1e-5)  # the 2nd fit goes on
