@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import ast
 import importlib
-import os
 import pkgutil
 import sys
 from pathlib import Path
@@ -34,8 +33,6 @@ def _usage() -> str:
 
 
 def main(argv: list[str] | None = None) -> None:
-    os.environ.setdefault("KERAS_BACKEND", "tensorflow")
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     argv = list(sys.argv if argv is None else argv)
     if len(argv) < 2 or argv[1] in ("-h", "--help", "help"):
         print(_usage())
@@ -46,11 +43,16 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(2)
     from absl import app
 
+    from keras_posegate.cli import _env
+
+    _env.configure_environment(argv[2:])  # before TensorFlow or Keras loads
+    _env.define_global_flags()
     module = importlib.import_module(f"{__name__}.{name.replace('-', '_')}")
     if any(a in ("-h", "--help", "--helpshort") for a in argv[2:]):
         from absl import flags
 
         print(f"usage: posegate {name} [--flags]\n\n{(module.__doc__ or '').strip()}\n")
         print(flags.FLAGS.module_help(module))
+        print(flags.FLAGS.module_help(_env))
         sys.exit(0)
     app.run(module.main, argv=[f"posegate {name}"] + argv[2:])
