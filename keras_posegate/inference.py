@@ -27,10 +27,11 @@ class KerasPredictor:
         self.input_size = int(self.model.input_shape[1])
 
     def heatmaps(self, images: np.ndarray) -> np.ndarray:
-        out = self.model(images, training=False)
-        return np.asarray(
-            out[-1] if isinstance(out, (list, tuple)) else out, np.float32
-        )
+        from keras_posegate.backends import inference_fn, to_numpy
+
+        out = inference_fn(self.model)(images, training=False)
+        last = out[-1] if isinstance(out, (list, tuple)) else out
+        return to_numpy(last).astype(np.float32, copy=False)
 
 
 class SavedModelPredictor:

@@ -15,7 +15,7 @@ def child_env(**extra: str) -> dict:
     """The environment for a child Python: this repo importable, TF quiet."""
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [REPO, env.get("PYTHONPATH")]))
-    env.update(KERAS_BACKEND="tensorflow", TF_CPP_MIN_LOG_LEVEL="2", **extra)
+    env.update({"KERAS_BACKEND": "tensorflow", "TF_CPP_MIN_LOG_LEVEL": "2", **extra})
     return env
 
 
@@ -27,9 +27,9 @@ def run_python(args: list[str], **env: str) -> subprocess.CompletedProcess:
     )  # fmt: skip
 
 
-def posegate(*args: str) -> subprocess.CompletedProcess:
-    """The `posegate` CLI in a child process."""
-    return run_python(["-m", "keras_posegate", *args])
+def posegate(*args: str, **env: str) -> subprocess.CompletedProcess:
+    """The `posegate` CLI in a child process (`env`: extra variables)."""
+    return run_python(["-m", "keras_posegate", *args], **env)
 
 
 def free_port() -> int:
