@@ -2,12 +2,18 @@
 
 `posegate benchmark train --preset NAME [--json]` times training steps on
 random in-memory data at the preset's input size, with and without XLA
-(`--jit_compile both|on|off`), and reports images/s, steps/s and peak memory.
+(`--jit_compile both|on|off`), and reports images/s (median of `--repeats`
+timed runs, with the slowest and fastest), steps/s and peak memory.
+
+`--backend jax` times the step on that Keras 3 backend; several,
+`--backend tensorflow,jax,torch`, run each in its own process and print one
+table side by side (JAX always compiles with XLA; PyTorch runs eagerly).
 """
 
 from __future__ import annotations
 
 import json
+import sys
 
 from absl import app, flags
 
@@ -32,6 +38,20 @@ flags.DEFINE_bool(
 flags.DEFINE_enum(
     "jit_compile", "both", ["both", "on", "off"], "train: XLA settings to time."
 )
+flags.DEFINE_integer("repeats", 3, "train: timed runs (median, min, max).")
+flags.DEFINE_list(
+    "backend",
+    ["tensorflow"],
+    "train: Keras backends (tensorflow, jax, torch); several run side by side, "
+    "each in its own process.",
+)
+flags.register_validator(
+    "backend",
+    lambda names: (
+        bool(names) and all(n in ("tensorflow", "jax", "torch") for n in names)
+    ),
+    "--backend takes tensorflow, jax and/or torch, comma-separated.",
+)
 
 
 def _data() -> dict:
@@ -48,18 +68,26 @@ def _data() -> dict:
     )
 
 
-def _train() -> dict:
-    from keras_posegate.training.benchmark import benchmark_train
+def _train() -> dict | list[dict]:
+    import keras
+
+    from keras_posegate.training import benchmark
 
     settings = {"both": (False, True), "on": (True,), "off": (False,)}
-    return benchmark_train(
-        FLAGS.preset,
-        batch_size=FLAGS.batch_size,
-        steps=FLAGS.train_steps,
-        warmup=FLAGS.warmup_steps,
-        jit_compile=settings[FLAGS.jit_compile],
-        mixed_precision=FLAGS.mixed_precision,
-    )
+    kwargs = dict(
+        batch_size=FLAGS.batch_size, steps=FLAGS.train_steps,
+        warmup=FLAGS.warmup_steps, jit_compile=settings[FLAGS.jit_compile],
+        mixed_precision=FLAGS.mixed_precision, repeats=FLAGS.repeats,
+    )  # fmt: skip
+    if FLAGS.backend == [keras.backend.backend()]:
+        return benchmark.benchmark_train(FLAGS.preset, **kwargs)
+    try:
+        return benchmark.benchmark_backends(
+            FLAGS.backend, preset=FLAGS.preset, **kwargs
+        )
+    except ValueError as e:
+        print(f"posegate benchmark: {e}", file=sys.stderr)
+        sys.exit(2)
 
 
 # Mode name -> library call returning a flat result dict.
@@ -75,6 +103,10 @@ def main(argv: list[str]) -> None:
     result = MODES[what]()
     if FLAGS.json:
         print(json.dumps(result))
+    elif isinstance(result, list):
+        from keras_posegate.training.benchmark import side_by_side
+
+        print(side_by_side(result))
     else:
         for key, value in result.items():
             print(f"{key:>24}: {value}")

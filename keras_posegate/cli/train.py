@@ -4,6 +4,11 @@
 `train_config.json` (other flags are then ignored). Exit codes: 0 done,
 2 unusable `--model_dir` or flags, 3 the loss became NaN (the last good epoch
 is kept; rerun to resume from it after fixing the cause).
+
+`--backend jax|torch|tensorflow` picks the Keras 3 backend of the run (the
+input pipeline is tf.data on all three; checkpoints are backend-neutral, so a
+run can resume on another backend); `--strategy mirrored|multi_worker` is
+TensorFlow only.
 """
 
 from __future__ import annotations
@@ -56,6 +61,12 @@ _STRATEGY = flags.DEFINE_enum(
     ["default", "mirrored", "multi_worker"],
     "tf.distribute strategy.",
 )
+flags.DEFINE_enum(
+    "backend",
+    "tensorflow",
+    ["tensorflow", "jax", "torch"],
+    "Keras 3 backend (read before Keras loads; JAX always XLA-compiles the step).",
+)
 _SEED = flags.DEFINE_integer("seed", 0, "Random seed.")
 _VAL_FLIP = flags.DEFINE_bool(
     "val_flip", False, "Flip test in the per-epoch validation."
@@ -76,6 +87,7 @@ flags.register_validator(
 
 def main(argv):
     del argv
+    from keras_posegate.backends import TensorFlowOnly
     from keras_posegate.training import TrainConfig, train
     from keras_posegate.training.config import CONFIG_FILE
     from keras_posegate.training.trainer import TrainingDiverged, check_model_dir
@@ -106,6 +118,9 @@ def main(argv):
         )  # fmt: skip
     try:
         history = train(config)
+    except TensorFlowOnly as e:
+        print(f"posegate train: {e}", file=sys.stderr)
+        sys.exit(2)
     except TrainingDiverged as e:
         print(f"posegate train: {e}", file=sys.stderr)
         sys.exit(3)

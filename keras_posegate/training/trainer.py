@@ -7,15 +7,22 @@ unchanged) and `history.csv` keeps each epoch once. The backup is kept after
 the last epoch, so rerunning a finished run does nothing. A NaN loss raises
 (`TerminateOnNaN(raise_error=True)`), which keeps the backup and `last.keras`
 of the last good epoch, and the run stops with `TrainingDiverged`.
+
+Backends: the process's Keras backend trains (TensorFlow, JAX or PyTorch), fed
+by the same `tf.data` pipeline; checkpoints (`.keras`, `.weights.h5`) are
+backend-neutral, so a run may resume on another backend. The `mirrored` and
+`multi_worker` strategies are `tf.distribute`, TensorFlow only.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 
 import keras
 
+from keras_posegate import backends
 from keras_posegate.codec import HeatmapCodec
 from keras_posegate.datasets.info import get_info
 from keras_posegate.training import callbacks as cb
@@ -75,7 +82,7 @@ def compile_model(model, config: TrainConfig) -> None:
     model.compile(
         optimizer=keras.optimizers.RMSprop(config.learning_rate),
         loss=[MaskedHeatmapMSE() for _ in model.outputs],
-        jit_compile=config.jit_compile,
+        jit_compile=backends.jit_compile_for(config.jit_compile),
     )
 
 
@@ -134,8 +141,11 @@ def train(
 
     Raises:
         TrainingDiverged: the loss became NaN (the last good epoch is kept).
+        TensorFlowOnly: a `tf.distribute` strategy on another backend (ValueError).
         OSError: `model_dir` is not writable or the disk is nearly full.
     """
+    if config.strategy != "default":
+        backends.require_tensorflow(f"strategy={config.strategy!r}")
     check_model_dir(config.model_dir)
     config.save(config.model_dir)
     done = backup_epoch(config.model_dir)
@@ -150,7 +160,8 @@ def train(
 
         return train_multi_worker(config, strategy, verbose)
     trim_history(config.model_dir, done)
-    with strategy.scope():
+    scope = strategy.scope() if backends.current() == "tensorflow" else None
+    with scope or contextlib.nullcontext():
         model = build_model(config)
         compile_model(model, config)
     info = get_info(config.dataset)
@@ -176,9 +187,6 @@ def train(
 def set_precision(mixed: bool) -> None:
     """float16 compute on GPU, bfloat16 on CPU, when `mixed`."""
     if mixed:
-        import tensorflow as tf
-
-        gpu = bool(tf.config.list_physical_devices("GPU"))
         keras.mixed_precision.set_global_policy(
-            "mixed_float16" if gpu else "mixed_bfloat16"
+            "mixed_float16" if backends.has_gpu() else "mixed_bfloat16"
         )

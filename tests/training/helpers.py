@@ -19,17 +19,21 @@ def child_env(**extra: str) -> dict:
     return env
 
 
-def run_python(args: list[str], **env: str) -> subprocess.CompletedProcess:
-    """`python ARGS` in a child process, bounded by `TIMEOUT_S`."""
+def run_python(
+    args: list[str], timeout: float = TIMEOUT_S, **env: str
+) -> subprocess.CompletedProcess:
+    """`python ARGS` in a child process, bounded by `timeout` seconds."""
     return subprocess.run(
         [sys.executable, *args], capture_output=True, text=True,
-        timeout=TIMEOUT_S, env=child_env(**env), cwd=REPO,
+        timeout=timeout, env=child_env(**env), cwd=REPO,
     )  # fmt: skip
 
 
-def posegate(*args: str, **env: str) -> subprocess.CompletedProcess:
+def posegate(
+    *args: str, timeout: float = TIMEOUT_S, **env: str
+) -> subprocess.CompletedProcess:
     """The `posegate` CLI in a child process (`env`: extra variables)."""
-    return run_python(["-m", "keras_posegate", *args], **env)
+    return run_python(["-m", "keras_posegate", *args], timeout=timeout, **env)
 
 
 def free_port() -> int:
