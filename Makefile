@@ -14,6 +14,7 @@ venv: $(STAMP)
 $(STAMP): setup.py pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
+	# The test extra brings jax[cpu]: the tests run the model on JAX too.
 	$(PY) -m pip install --quiet -e ".[test]"
 	touch $(STAMP)
 

@@ -2,6 +2,8 @@
 
 from setuptools import find_packages, setup
 
+JAX = ["jax[cpu]>=0.6,<0.11"]
+
 setup(
     name="keras_posegate",
     version="0.1.0",
@@ -31,7 +33,11 @@ setup(
         "matplotlib>=3.8",
     ],
     extras_require={
-        "test": ["pytest>=8", "pytest-xdist>=3.5", "ruff>=0.6"],
+        # The JAX backend (CPU wheel; `posegate train --backend jax`). PyTorch,
+        # the third backend, is left to the user: `pip install torch`.
+        "jax": JAX,
+        # The tests cover the JAX backend too.
+        "test": ["pytest>=8", "pytest-xdist>=3.5", "ruff>=0.6", *JAX],
     },
     entry_points={"console_scripts": ["posegate=keras_posegate.cli:main"]},
 )

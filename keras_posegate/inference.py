@@ -30,8 +30,10 @@ class KerasPredictor:
         self.input_size = int(self.model.input_shape[1])
 
     def heatmaps(self, images: np.ndarray) -> np.ndarray:
-        out = final_heatmaps(self.model(images, training=False))
-        return np.asarray(out, np.float32)
+        from keras_posegate.backends import inference_fn, to_numpy
+
+        out = inference_fn(self.model)(images, training=False)
+        return to_numpy(final_heatmaps(out)).astype(np.float32, copy=False)
 
 
 class SavedModelPredictor:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import ast
 import importlib
-import os
 import pkgutil
 import sys
 from pathlib import Path
@@ -34,8 +33,8 @@ def _usage() -> str:
 
 
 def main(argv: list[str] | None = None) -> None:
-    os.environ.setdefault("KERAS_BACKEND", "tensorflow")
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    """Run `posegate SUBCOMMAND [--flags]`: set up the process, then the handler."""
+    from keras_posegate.cli import _env
     from keras_posegate.cli._errors import pop_verbose, run_command
 
     argv, verbose = pop_verbose(list(sys.argv if argv is None else argv))
@@ -46,11 +45,14 @@ def main(argv: list[str] | None = None) -> None:
     if name not in subcommands():
         print(f"posegate: unknown subcommand {name!r}\n\n{_usage()}", file=sys.stderr)
         sys.exit(2)
+    _env.configure_environment(argv[2:])  # before TensorFlow or Keras loads
+    _env.define_global_flags()
     module = importlib.import_module(f"{__name__}.{name.replace('-', '_')}")
     if any(a in ("-h", "--help", "--helpshort") for a in argv[2:]):
         from absl import flags
 
         print(f"usage: posegate {name} [--flags]\n\n{(module.__doc__ or '').strip()}\n")
         print(flags.FLAGS.module_help(module))
+        print(flags.FLAGS.module_help(_env))
         sys.exit(0)
     run_command(name, module.main, argv[2:], verbose)

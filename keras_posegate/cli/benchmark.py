@@ -5,6 +5,10 @@ random in-memory data at the preset's input size, with and without XLA
 (`--jit_compile both|on|off`), inside `fit` (from the end of a warm-up step to
 the end of the last step), `--repeats` times, and reports the median images/s
 with the lowest and highest, steps/s and peak memory.
+
+`--backend jax` times the step on that Keras 3 backend; several,
+`--backend tensorflow,jax,torch`, run each in its own process and print one
+table side by side (JAX always compiles with XLA; PyTorch runs eagerly).
 """
 
 from __future__ import annotations
@@ -37,6 +41,20 @@ flags.DEFINE_bool(
 flags.DEFINE_enum(
     "jit_compile", "both", ["both", "on", "off"], "train: XLA settings to time."
 )
+flags.DEFINE_integer("repeats", 3, "train: timed runs (median, min, max).")
+flags.DEFINE_list(
+    "backend",
+    ["tensorflow"],
+    "train: Keras backends (tensorflow, jax, torch); several run side by side, "
+    "each in its own process.",
+)
+flags.register_validator(
+    "backend",
+    lambda names: (
+        bool(names) and all(n in ("tensorflow", "jax", "torch") for n in names)
+    ),
+    "--backend takes tensorflow, jax and/or torch, comma-separated.",
+)
 
 
 def _data() -> dict:
@@ -53,19 +71,22 @@ def _data() -> dict:
     )
 
 
-def _train() -> dict:
-    from keras_posegate.training.benchmark import benchmark_train
+def _train() -> dict | list[dict]:
+    import keras
+
+    from keras_posegate.training import benchmark
 
     settings = {"both": (False, True), "on": (True,), "off": (False,)}
-    return benchmark_train(
-        FLAGS.preset,
-        batch_size=FLAGS.batch_size,
-        steps=FLAGS.train_steps,
-        warmup=FLAGS.warmup_steps,
-        jit_compile=settings[FLAGS.jit_compile],
-        mixed_precision=FLAGS.mixed_precision,
-        repeats=FLAGS.repeats,
-    )
+    kwargs = dict(
+        batch_size=FLAGS.batch_size, steps=FLAGS.train_steps,
+        warmup=FLAGS.warmup_steps, jit_compile=settings[FLAGS.jit_compile],
+        mixed_precision=FLAGS.mixed_precision, repeats=FLAGS.repeats,
+    )  # fmt: skip
+    if FLAGS.backend == [keras.backend.backend()]:
+        return benchmark.benchmark_train(FLAGS.preset, **kwargs)
+    from keras_posegate.training.backend_table import benchmark_backends
+
+    return benchmark_backends(FLAGS.backend, preset=FLAGS.preset, **kwargs)
 
 
 # Mode name -> library call returning a flat result dict.
@@ -81,6 +102,10 @@ def main(argv: list[str]) -> None:
     result = MODES[what]()
     if FLAGS.json:
         print(json.dumps(result))
+    elif isinstance(result, list):
+        from keras_posegate.training.backend_table import side_by_side
+
+        print(side_by_side(result))
     else:
         for key, value in result.items():
             print(f"{key:>24}: {value}")

@@ -9,6 +9,11 @@ saved ones. One run at a time per `--model_dir` (a lock file names the
 holder's pid). Exit codes: 0 done, 2 unusable `--model_dir` or flags (locked,
 flags differ, disk full), 3 the loss became NaN (the message says what is
 kept and how to resume).
+
+`--backend jax|torch|tensorflow` picks the Keras 3 backend of the run (the
+input pipeline is tf.data on all three; checkpoints are backend-neutral, so a
+run can resume on another backend); `--strategy mirrored|multi_worker` is
+TensorFlow only (one line, exit 2, on another backend).
 """
 
 from __future__ import annotations
@@ -68,6 +73,12 @@ _STRATEGY = flags.DEFINE_enum(
     "default",
     ["default", "mirrored", "multi_worker"],
     "tf.distribute strategy.",
+)
+flags.DEFINE_enum(
+    "backend",
+    "tensorflow",
+    ["tensorflow", "jax", "torch"],
+    "Keras 3 backend (read before Keras loads; JAX always XLA-compiles the step).",
 )
 _SEED = flags.DEFINE_integer("seed", 0, "Random seed.")
 _VAL_FLIP = flags.DEFINE_bool(

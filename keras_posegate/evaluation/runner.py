@@ -19,16 +19,23 @@ def predict_heatmaps(model, images: np.ndarray, info: DatasetInfo, flip: bool = 
     With pixel-centred coordinates a horizontal flip of the input is exactly a
     horizontal flip of the heatmap, so no shift is needed.
     """
-    heatmaps = _last(model(images, training=False))
+    from keras_posegate.backends import inference_fn
+
+    run = inference_fn(model)
+    heatmaps = _last(run(images, training=False))
     if flip:
-        flipped = _last(model(images[:, :, ::-1, :], training=False))
+        flipped = _last(
+            run(np.ascontiguousarray(images[:, :, ::-1, :]), training=False)
+        )
         flipped = flipped[:, :, ::-1, :][..., info.flip_index()]
         heatmaps = 0.5 * (heatmaps + flipped)
     return heatmaps
 
 
 def _last(outputs) -> np.ndarray:
-    return np.asarray(final_heatmaps(outputs), dtype=np.float32)
+    from keras_posegate.backends import to_numpy
+
+    return to_numpy(final_heatmaps(outputs)).astype(np.float32, copy=False)
 
 
 def predict_dataset(

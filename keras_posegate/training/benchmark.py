@@ -19,6 +19,8 @@ import time
 import keras
 import numpy as np
 
+from keras_posegate import backends
+
 # The paper trains on 25,000 MPII persons for 200 epochs (Section IV-A, III-C).
 PAPER_MPII_IMAGES = 25_000 * 200
 
@@ -119,22 +121,12 @@ def peak_rss_mb() -> float:
     return peak / 1024**2 if sys.platform == "darwin" else peak / 1024
 
 
-def _gpu_peak_mb() -> float | None:
-    if keras.backend.backend() != "tensorflow":
-        return None
-    import tensorflow as tf
-
-    if not tf.config.list_physical_devices("GPU"):
-        return None
-    return tf.config.experimental.get_memory_info("GPU:0")["peak"] / 1024**2
-
-
 def _time_one(preset, overrides, jit, batch_size, steps, warmup, repeats) -> dict:
     from keras_posegate.losses import MaskedHeatmapMSE
     from keras_posegate.models import PoseGateModel
 
     keras.backend.clear_session()
-    _reset_gpu_peak()
+    backends.reset_gpu_peak()
     model = PoseGateModel.from_preset(preset, **(overrides or {}))
     model.compile(
         optimizer=keras.optimizers.RMSprop(2.5e-4),
@@ -158,7 +150,7 @@ def _time_one(preset, overrides, jit, batch_size, steps, warmup, repeats) -> dic
         "fit_seconds": statistics.median(fits),
         "hours_paper_mpii": PAPER_MPII_IMAGES / images_per_s / 3600,
         "peak_rss_mb": peak_rss_mb(),
-        "gpu_peak_mb": _gpu_peak_mb(),
+        "gpu_peak_mb": backends.gpu_peak_mb(),
     }
 
 
@@ -172,7 +164,9 @@ def benchmark_train(
     mixed_precision: bool = False,
     repeats: int = 5,
 ) -> dict:
-    """Train-step throughput of a preset on this machine, timed inside `fit`.
+    """Train-step throughput of a preset on this machine, timed inside `fit`,
+    on the process's Keras backend (`backend_table.benchmark_backends` runs
+    several side by side).
 
     Args:
         preset: model preset; inputs at its input size.
@@ -180,7 +174,9 @@ def benchmark_train(
         steps: timed steps per repeat.
         warmup: untimed steps before the first repeat (trace, compile), >= 1;
             each repeat also runs one untimed step first.
-        jit_compile: the settings to measure, in order.
+        jit_compile: the settings to measure, in order. JAX always compiles
+            with XLA and PyTorch runs eagerly (`backends.jit_compile_for`), so
+            there they collapse to the one setting that runs.
         model_config_overrides: preset overrides (tests: tiny models).
         mixed_precision: float16 compute on a GPU, bfloat16 on a CPU, as
             `posegate train --mixed_precision`.
@@ -207,36 +203,25 @@ def benchmark_train(
     if not jit_compile:
         raise ValueError("jit_compile must name at least one setting. Received: ()")
     from keras_posegate.models.presets import get_preset_config
-    from keras_posegate.training.trainer import set_precision
+    from keras_posegate.training.model_setup import set_precision
 
     size = get_preset_config(preset, **(model_config_overrides or {})).input_size
     before = keras.mixed_precision.global_policy().name
     set_precision(mixed_precision)
     result = {"preset": preset, "batch_size": batch_size, "input_size": size,
-              "device": _device(), "steps": steps, "repeats": repeats,
+              "device": "GPU" if backends.has_gpu() else "CPU", "steps": steps,
+              "repeats": repeats,
               "precision": keras.mixed_precision.global_policy().name,
-              "backend": keras.backend.backend()}  # fmt: skip
+              "backend": backends.current()}  # fmt: skip
+    settings = list(dict.fromkeys(backends.jit_compile_for(j) for j in jit_compile))
     try:
-        for jit in jit_compile:
+        for jit in settings:
             figures = _time_one(preset, model_config_overrides, jit, batch_size,
                                 steps, warmup, repeats)  # fmt: skip
             _add(result, "xla_on" if jit else "xla_off", figures)
     finally:
         keras.mixed_precision.set_global_policy(before)
     return result
-
-
-def _reset_gpu_peak() -> None:
-    if _gpu_peak_mb() is not None:
-        import tensorflow as tf
-
-        tf.config.experimental.reset_memory_stats("GPU:0")
-
-
-def _device() -> str:
-    if _gpu_peak_mb() is not None:
-        return "GPU"
-    return "CPU"
 
 
 def _add(result: dict, tag: str, figures: dict) -> None:

@@ -6,19 +6,19 @@ Both training paths (`model.fit` in `trainer.py` and the multi-worker loop in
 
 from __future__ import annotations
 
+import contextlib
+
 import keras
 
+from keras_posegate import backends
 from keras_posegate.training.config import TrainConfig
 
 
 def set_precision(mixed: bool) -> None:
     """float16 compute on GPU, bfloat16 on CPU, when `mixed`."""
     if mixed:
-        import tensorflow as tf
-
-        gpu = bool(tf.config.list_physical_devices("GPU"))
         keras.mixed_precision.set_global_policy(
-            "mixed_float16" if gpu else "mixed_bfloat16"
+            "mixed_float16" if backends.has_gpu() else "mixed_bfloat16"
         )
 
 
@@ -46,14 +46,16 @@ def compile_model(model, config: TrainConfig) -> None:
     model.compile(
         optimizer=keras.optimizers.RMSprop(config.learning_rate),
         loss=[MaskedHeatmapMSE() for _ in model.outputs],
-        jit_compile=config.jit_compile,
+        jit_compile=backends.jit_compile_for(config.jit_compile),
     )
 
 
 def make_model(config: TrainConfig, strategy):
     """The compiled model, its variables and the optimizer's made in the
     strategy's scope (a backup restores into them)."""
-    with strategy.scope():
+    # tf.distribute scopes are TensorFlow's; other backends have one device here.
+    scope = strategy.scope() if backends.current() == "tensorflow" else None
+    with scope or contextlib.nullcontext():
         model = build_model(config)
         compile_model(model, config)
         model.optimizer.build(model.trainable_variables)

@@ -13,6 +13,11 @@ the last epoch, so rerunning a finished run does nothing. A NaN loss
 (`TerminateOnNaN(raise_error=True)`) stops the run with `TrainingDiverged`,
 and a disk too full for the next checkpoint with `NotEnoughSpace`, each
 keeping the last complete epoch and saying so.
+
+Backends: the process's Keras backend trains (TensorFlow, JAX or PyTorch), fed
+by the same `tf.data` pipeline; checkpoints (`.keras`, `.weights.h5`) are
+backend-neutral, so a run may resume on another backend. The `mirrored` and
+`multi_worker` strategies are `tf.distribute`, TensorFlow only.
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ import sys
 
 import keras
 
+from keras_posegate import backends
 from keras_posegate.codec import HeatmapCodec
 from keras_posegate.datasets.info import get_info
 from keras_posegate.training.backup import BACKUP_DIR, backup_epoch, settle_backup
@@ -109,6 +115,8 @@ def train(
         RunRefused: another run holds `model_dir`.
         OSError: `model_dir` is not writable.
     """
+    if config.strategy != "default":
+        backends.require_tensorflow(f"strategy={config.strategy!r}")
     check_model_dir(config.model_dir)
     chief = is_chief_process(config.strategy)  # multi-worker: only it writes
     with lock_model_dir(config.model_dir) if chief else contextlib.nullcontext():

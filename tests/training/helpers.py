@@ -15,21 +15,25 @@ def child_env(**extra: str) -> dict:
     """The environment for a child Python: this repo importable, TF quiet."""
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [REPO, env.get("PYTHONPATH")]))
-    env.update(KERAS_BACKEND="tensorflow", TF_CPP_MIN_LOG_LEVEL="2", **extra)
+    env.update({"KERAS_BACKEND": "tensorflow", "TF_CPP_MIN_LOG_LEVEL": "2", **extra})
     return env
 
 
-def run_python(args: list[str], **env: str) -> subprocess.CompletedProcess:
-    """`python ARGS` in a child process, bounded by `TIMEOUT_S`."""
+def run_python(
+    args: list[str], timeout: float = TIMEOUT_S, **env: str
+) -> subprocess.CompletedProcess:
+    """`python ARGS` in a child process, bounded by `timeout` seconds."""
     return subprocess.run(
         [sys.executable, *args], capture_output=True, text=True,
-        timeout=TIMEOUT_S, env=child_env(**env), cwd=REPO,
+        timeout=timeout, env=child_env(**env), cwd=REPO,
     )  # fmt: skip
 
 
-def posegate(*args: str) -> subprocess.CompletedProcess:
-    """The `posegate` CLI in a child process."""
-    return run_python(["-m", "keras_posegate", *args])
+def posegate(
+    *args: str, timeout: float = TIMEOUT_S, **env: str
+) -> subprocess.CompletedProcess:
+    """The `posegate` CLI in a child process (`env`: extra variables)."""
+    return run_python(["-m", "keras_posegate", *args], timeout=timeout, **env)
 
 
 def free_port() -> int:
