@@ -1,5 +1,8 @@
-"""Helpers shared by the annotation readers: the read report, MAT loading with
-errors that name the file, and the split argument."""
+"""Helpers shared by the annotation readers.
+
+The read report, MAT loading with errors that name the file, and the split
+argument.
+"""
 
 from __future__ import annotations
 
@@ -92,8 +95,11 @@ def as_list(value: Any) -> list:
 
 
 def as_float(value: Any) -> float | None:
-    """A MATLAB scalar (number, 1-element array or numeric string) as a float,
-    or None when it is empty or not a number."""
+    """A MATLAB scalar (number, 1-element array or numeric string) as a float.
+
+    Returns:
+        The value as a float, or None when it is empty or not a number.
+    """
     if is_empty(value):
         return None
     try:

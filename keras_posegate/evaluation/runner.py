@@ -1,5 +1,8 @@
-"""Run a model over an evaluation pipeline: flip test, sub-pixel decoding,
-predictions mapped back to the original image, and the official metrics."""
+"""Run a model over an evaluation pipeline.
+
+Flip test, sub-pixel decoding, predictions mapped back to the original image,
+and the official metrics.
+"""
 
 from __future__ import annotations
 
@@ -13,8 +16,10 @@ from keras_posegate.models.posegate_model import final_heatmaps
 
 
 def predict_heatmaps(model, images: np.ndarray, info: DatasetInfo, flip: bool = True):
-    """Final-stack heatmaps `(B, H, W, J)`, averaged with the flipped image's
-    (mirrored back and joints swapped) when `flip`.
+    """Final-stack heatmaps `(B, H, W, J)`, flip-averaged when `flip`.
+
+    The flipped image's heatmaps are mirrored back and their joints swapped
+    before averaging.
 
     With pixel-centred coordinates a horizontal flip of the input is exactly a
     horizontal flip of the heatmap, so no shift is needed.

@@ -1,5 +1,7 @@
-"""Paper-style result tables: our measured row(s) printed beside the rows the
-paper publishes (Bulat et al., FG 2020), as fixed-width text or JSON.
+"""Paper-style result tables, as fixed-width text or JSON.
+
+Our measured row(s) are printed beside the rows the paper publishes (Bulat et
+al., FG 2020).
 
 The published numbers are copied verbatim from the paper: Table V (PCKh@0.5,
 MPII *test* set), Table VI (PCK@0.2, LSP *test* set) and Table VII (parameters
@@ -109,6 +111,7 @@ class TableRow:
     published: bool
 
     def to_dict(self) -> dict:
+        """The row as a JSON-ready dict: method, one key per column, provenance."""
         return {
             "method": self.method,
             **dict(zip(COLUMNS, self.values, strict=True)),

@@ -20,8 +20,10 @@ import numpy as np
 def latency_ms(
     model_path: str, threads: int = 1, runs: int = 30, warmup: int = 5
 ) -> dict[str, float]:
-    """Median and p90 milliseconds per `invoke()` (XNNPACK is the default CPU
-    delegate of `ai_edge_litert`)."""
+    """Median and p90 milliseconds per `invoke()`.
+
+    XNNPACK is the default CPU delegate of `ai_edge_litert`.
+    """
     from ai_edge_litert.interpreter import Interpreter
 
     interp = Interpreter(model_path=str(model_path), num_threads=threads)
@@ -61,6 +63,7 @@ def benchmark(
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Command line: `MODEL... [--runs N] [--threads N...]`; prints a JSON report."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("models", nargs="+")
     parser.add_argument("--runs", type=int, default=30)

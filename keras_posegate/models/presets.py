@@ -44,6 +44,7 @@ PRESETS: dict[str, dict] = {
 
 
 def preset_names() -> list[str]:
+    """Names of the built-in presets, in definition order."""
     return list(PRESETS)
 
 

@@ -43,6 +43,7 @@ def preset_summary(preset: str) -> dict:
 
 
 def all_summaries() -> list[dict]:
+    """`preset_summary` of every built-in preset, in `preset_names()` order."""
     return [preset_summary(name) for name in preset_names()]
 
 

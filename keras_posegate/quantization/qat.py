@@ -107,8 +107,11 @@ def quantize(twin: tf_keras.Model) -> tf_keras.Model:
 
 
 def per_joint_mse(y_true, y_pred):
-    """Heatmap MSE per joint, `(B, J)`, so that a `(B, J)` sample weight from the
-    pipeline masks missing joints (the contract of the Keras 3 training loss)."""
+    """Heatmap MSE per joint, `(B, J)`, from `(B, H, W, J)` heatmaps.
+
+    A `(B, J)` sample weight from the pipeline then masks missing joints (the
+    contract of the Keras 3 training loss).
+    """
     return tf.reduce_mean(tf.square(y_pred - y_true), axis=[1, 2])
 
 
@@ -129,6 +132,8 @@ def fine_tune(
         epochs: passes (or `steps_per_epoch` batches each).
         learning_rate: RMSprop learning rate (the paper's optimiser); low, as
             the float weights are already trained.
+        steps_per_epoch: batches per epoch; None runs the dataset to its end.
+        verbose: `fit` verbosity (0 silent).
 
     Returns:
         The Keras history dict (loss per epoch).
@@ -147,8 +152,9 @@ def fine_tune(
 
 
 def save_qat(qat_model: tf_keras.Model, config: PoseGateConfig, path: str) -> str:
-    """Save the QAT weights to `PATH.weights.h5` and the architecture to
-    `PATH.qat.json` (each written to a temporary file, then renamed).
+    """Save QAT weights to `PATH.weights.h5` and architecture to `PATH.qat.json`.
+
+    Each file is written to a temporary file, then renamed.
 
     tf_keras `.keras` files of QAT models do not reload reliably; HDF5 weights
     plus a rebuild from the config do. Returns the weights path.
@@ -205,6 +211,10 @@ def quantize_trained_model(
         model: trained Keras 3 `PoseGateModel` (read before tfmot is imported).
         dataset: fine-tuning batches (see `fine_tune`).
         output: checkpoint path prefix (see `save_qat`).
+        epochs: fine-tuning epochs (see `fine_tune`).
+        learning_rate: fine-tuning RMSprop learning rate.
+        steps_per_epoch: batches per epoch; None runs the dataset to its end.
+        verbose: `fit` verbosity (0 silent).
 
     Returns:
         `{"weights": path, "config": path, "loss": [per epoch]}`.
