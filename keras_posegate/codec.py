@@ -57,11 +57,25 @@ class HeatmapCodec:
 
     # -- coordinates ------------------------------------------------------------
     def input_to_heatmap(self, xy):
-        """Input-crop pixels to heatmap pixels (works on numpy and tf tensors)."""
+        """Input-crop pixels to heatmap pixels (works on numpy and tf tensors).
+
+        Args:
+            xy: `(..., 2)` (x, y) in input-crop pixels.
+
+        Returns:
+            `(..., 2)` (x, y) in heatmap pixels, same type as `xy`.
+        """
         return (xy + 0.5) / self.stride - 0.5
 
     def heatmap_to_input(self, xy):
-        """Heatmap pixels to input-crop pixels (inverse of `input_to_heatmap`)."""
+        """Heatmap pixels to input-crop pixels (inverse of `input_to_heatmap`).
+
+        Args:
+            xy: `(..., 2)` (x, y) in heatmap pixels.
+
+        Returns:
+            `(..., 2)` (x, y) in input-crop pixels, same type as `xy`.
+        """
         return (xy + 0.5) * self.stride - 0.5
 
     # -- encode (tf, runs inside tf.data) -------------------------------------

@@ -23,6 +23,15 @@ def predict_heatmaps(model, images: np.ndarray, info: DatasetInfo, flip: bool = 
 
     With pixel-centred coordinates a horizontal flip of the input is exactly a
     horizontal flip of the heatmap, so no shift is needed.
+
+    Args:
+        model: a PoseGate model (any callable returning heatmaps or a list).
+        images: `(B, S, S, 3)` float32 input crops in [0, 1].
+        info: the keypoint layout (its flip pairs swap joints back).
+        flip: average with the horizontally flipped image's heatmaps.
+
+    Returns:
+        `(B, H, W, J)` float32 numpy heatmaps of the last stack.
     """
     heatmaps = _last(model(images, training=False))
     if flip:
@@ -40,6 +49,13 @@ def predict_dataset(
     model, dataset, codec: HeatmapCodec, info: DatasetInfo, flip=True
 ) -> dict:
     """Predictions for an eval pipeline (`build_dataset(..., training=False)`).
+
+    Args:
+        model: a PoseGate model.
+        dataset: batches of `(images, meta)` from the evaluation pipeline.
+        codec: decodes heatmaps to heatmap-pixel keypoints and scores.
+        info: the keypoint layout.
+        flip: flip test (see `predict_heatmaps`).
 
     Returns:
         dict of numpy arrays over N persons: `joints` `(N, J, 2)` original-image
@@ -71,7 +87,20 @@ def predict_dataset(
 
 
 def score_predictions(pred: dict, info: DatasetInfo) -> dict[str, metrics.PCKResult]:
-    """MPII (with head boxes): PCKh@0.5 and @0.1 plus AUC; LSP: PCK@0.2."""
+    """MPII (with head boxes): PCKh@0.5 and @0.1 plus AUC; LSP: PCK@0.2.
+
+    Args:
+        pred: the output of `predict_dataset` (`joints`, `gt`, `head_boxes`,
+            `has_head_box`).
+        info: the keypoint layout; its name picks the metrics.
+
+    Returns:
+        Metric name (`"pckh@0.5"`, `"pckh@0.1"`, `"auc"` or `"pck@0.2"`) ->
+        `PCKResult`.
+
+    Raises:
+        ValueError: for MPII, when some records have no head box.
+    """
     if info.name == "mpii":
         if not np.all(pred["has_head_box"]):
             raise ValueError("MPII PCKh needs head boxes; some records have none.")

@@ -117,5 +117,11 @@ def final_heatmaps(outputs):
     """The last stack's heatmaps `(B, H, W, J)` from a model call's result.
 
     A single-stack model returns one tensor, a multi-stack one a list.
+
+    Args:
+        outputs: a tensor, or a list of `num_stacks` tensors.
+
+    Returns:
+        The last tensor, `(B, H, W, J)`.
     """
     return outputs[-1] if isinstance(outputs, (list, tuple)) else outputs

@@ -49,7 +49,18 @@ def preset_names() -> list[str]:
 
 
 def get_preset_config(preset: str, **overrides) -> PoseGateConfig:
-    """The `PoseGateConfig` of a preset, with optional field overrides."""
+    """The `PoseGateConfig` of a preset, with optional field overrides.
+
+    Args:
+        preset: one of `preset_names()`.
+        **overrides: `PoseGateConfig` fields to change.
+
+    Returns:
+        A validated `PoseGateConfig`.
+
+    Raises:
+        ValueError: for an unknown preset or an invalid override.
+    """
     if preset not in PRESETS:
         raise ValueError(
             f"preset must be one of {preset_names()}. Received: preset={preset!r}"
