@@ -48,7 +48,11 @@ class ReadReport:
 
 
 def check_split(split: str) -> None:
-    """Raises ValueError unless `split` is one of `SPLITS`."""
+    """Raises ValueError unless `split` is one of `SPLITS`.
+
+    Args:
+        split: the split name to check.
+    """
     if split not in SPLITS:
         raise ValueError(f"split must be one of {SPLITS}. Received: split={split!r}")
 
@@ -86,6 +90,12 @@ def as_list(value: Any) -> list:
 
     `squeeze_me` turns a 1-element array into the element itself and an empty
     array into an empty ndarray; this undoes both.
+
+    Args:
+        value: a loaded MATLAB field.
+
+    Returns:
+        Its elements as a list (empty for a missing field).
     """
     if is_empty(value):
         return []
@@ -96,6 +106,9 @@ def as_list(value: Any) -> list:
 
 def as_float(value: Any) -> float | None:
     """A MATLAB scalar (number, 1-element array or numeric string) as a float.
+
+    Args:
+        value: a loaded MATLAB field.
 
     Returns:
         The value as a float, or None when it is empty or not a number.

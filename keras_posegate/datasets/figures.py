@@ -108,6 +108,12 @@ def facing_camera(joints: np.ndarray) -> bool:
 
     Facing the camera, a person's right shoulder is on the image's left, seen
     along the torso from pelvis to thorax.
+
+    Args:
+        joints: `(16, 2)` (x, y) image pixels in MPII order.
+
+    Returns:
+        True when the figure faces the camera.
     """
     up = joints[7] - joints[6]
     across = joints[13] - joints[12]  # right -> left shoulder

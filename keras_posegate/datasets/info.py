@@ -131,7 +131,14 @@ DATASETS = tuple(_ALL)  # the registry's names, in order: CLI choices come from 
 
 
 def get_info(name: str) -> DatasetInfo:
-    """The `DatasetInfo` for "mpii" or "lsp"."""
+    """The `DatasetInfo` for "mpii" or "lsp".
+
+    Args:
+        name: a name in `DATASETS`.
+
+    Returns:
+        The dataset's `DatasetInfo` (`MPII` or `LSP`).
+    """
     if name not in _ALL:
         raise ValueError(
             f"dataset must be one of {sorted(_ALL)}. Received: dataset={name!r}"

@@ -29,6 +29,14 @@ def run_tflite(model: str | bytes, images: np.ndarray, threads: int = 2) -> np.n
     """Float heatmaps of a one-input, one-output TFLite model.
 
     Images are float in [0, 1] (see `keras_posegate.inference.TFLitePredictor`).
+
+    Args:
+        model: a `.tflite` path or the model's bytes.
+        images: `(B, S, S, 3)` float images in [0, 1].
+        threads: interpreter threads.
+
+    Returns:
+        `(B, H, W, J)` float32 heatmaps (dequantized for int8 models).
     """
     from keras_posegate.inference import TFLitePredictor
 

@@ -154,6 +154,13 @@ def quantizable_twin(layer):
 
     Custom layers and 3-input Adds get their quantizable twin (a new layer of
     the same name); every other layer is kept and left to tfmot's registry.
+
+    Args:
+        layer: a layer of the float tf_keras twin.
+
+    Returns:
+        `(layer, QuantizeConfig instance or None)`; `layer` is the input
+        itself (and the config None) when it needs no twin.
     """
     kind = type(layer).__name__
     config = layer.get_config()

@@ -42,6 +42,9 @@ def float_twin(model, atol: float = 1e-3, sample=None) -> tf_keras.Model:
             heatmaps on `sample`.
         sample: float32 images `(B, S, S, 3)`; default two random images.
 
+    Returns:
+        The float tf_keras model (ChannelAffine in place of BatchNormalization).
+
     Raises:
         ValueError: on a layer name or weight shape mismatch (from
             `copy_weights`), or when the outputs disagree.
@@ -85,6 +88,12 @@ def quantize(twin: tf_keras.Model) -> tf_keras.Model:
 
     Every custom layer is annotated with its QuantizeConfig (`configs.py`); the
     standard layers with tfmot's default 8-bit registry.
+
+    Args:
+        twin: the float tf_keras model from `float_twin`.
+
+    Returns:
+        The QAT tf_keras model (fake-quantized, same outputs and layer names).
     """
     import tensorflow_model_optimization as tfmot
 
@@ -157,7 +166,15 @@ def save_qat(qat_model: tf_keras.Model, config: PoseGateConfig, path: str) -> st
     Each file is written to a temporary file, then renamed.
 
     tf_keras `.keras` files of QAT models do not reload reliably; HDF5 weights
-    plus a rebuild from the config do. Returns the weights path.
+    plus a rebuild from the config do.
+
+    Args:
+        qat_model: the model from `quantize` (fine-tuned or not).
+        config: the float model's `PoseGateConfig`, to rebuild it.
+        path: path prefix; either suffix is stripped first.
+
+    Returns:
+        The weights path.
     """
     path = _strip(path)
     directory = os.path.dirname(os.path.abspath(path))
@@ -179,7 +196,14 @@ def save_qat(qat_model: tf_keras.Model, config: PoseGateConfig, path: str) -> st
 
 
 def load_qat(path: str) -> tuple[tf_keras.Model, PoseGateConfig]:
-    """Rebuild the QAT model saved by `save_qat` and load its weights."""
+    """Rebuild the QAT model saved by `save_qat` and load its weights.
+
+    Args:
+        path: the prefix given to `save_qat` (either suffix is accepted).
+
+    Returns:
+        `(QAT tf_keras model, its PoseGateConfig)`.
+    """
     path = _strip(path)
     with open(path + CONFIG_SUFFIX) as f:
         config = PoseGateConfig(**json.load(f)["config"])
