@@ -81,7 +81,14 @@ def load_mat(path: str | Path, **kwargs: Any) -> dict:
 
 
 def is_empty(value: Any) -> bool:
-    """True for a missing MATLAB field: None or an empty array."""
+    """True for a missing MATLAB field: None or an empty array.
+
+    Args:
+        value: a loaded MATLAB field.
+
+    Returns:
+        Whether the field is missing.
+    """
     return value is None or (isinstance(value, np.ndarray) and value.size == 0)
 
 

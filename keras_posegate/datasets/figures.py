@@ -83,7 +83,15 @@ def sample_pose(
 
 
 def limb_colours(rng: np.random.Generator) -> dict[str, tuple[int, int, int]]:
-    """BGR colours: one limb colour per side (which side is random), jittered."""
+    """BGR colours: one limb colour per side (which side is random), jittered.
+
+    Args:
+        rng: the random generator to draw the sides and the jitter from.
+
+    Returns:
+        Part name (limbs by side and segment, torso, skin, hair, placket) ->
+        `(b, g, r)` ints in [0, 255].
+    """
 
     def jitter(bgr):
         return tuple(int(np.clip(c + rng.integers(-25, 26), 0, 255)) for c in bgr)

@@ -140,7 +140,14 @@ def golden_cases(seed: int = 0) -> list[dict]:
 
 
 def example_metadata(dtype: str = "int8") -> dict:
-    """Metadata in the format `posegate export` writes, for the MPII layout."""
+    """Metadata in the format `posegate export` writes, for the MPII layout.
+
+    Args:
+        dtype: "int8" (with quantization parameters) or "float32".
+
+    Returns:
+        The metadata dict of a 256x256 `posegate_tiny` model, 16 MPII joints.
+    """
     from keras_posegate.export.metadata import build_metadata
 
     quant_in = {"scale": 1 / 255, "zero_point": -128} if dtype == "int8" else None

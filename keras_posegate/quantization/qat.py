@@ -120,6 +120,13 @@ def per_joint_mse(y_true, y_pred):
 
     A `(B, J)` sample weight from the pipeline then masks missing joints (the
     contract of the Keras 3 training loss).
+
+    Args:
+        y_true: target heatmaps, `(B, H, W, J)`.
+        y_pred: predicted heatmaps, `(B, H, W, J)`.
+
+    Returns:
+        `(B, J)` mean squared error per joint.
     """
     return tf.reduce_mean(tf.square(y_pred - y_true), axis=[1, 2])
 
