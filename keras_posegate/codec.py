@@ -1,5 +1,7 @@
-"""The keypoint codec: one object that encodes training targets and decodes
-predictions, so the two cannot drift apart (as mmpose's codecs).
+"""The keypoint codec: one object that encodes targets and decodes predictions.
+
+Encoding and decoding live together so the two cannot drift apart (as in
+mmpose's codecs).
 
 Coordinate convention (used everywhere in the project): pixel centres are at
 integer coordinates, so a point at input-crop pixel `u` sits at heatmap pixel
@@ -16,8 +18,10 @@ STRIDE = 4
 
 
 class HeatmapCodec:
-    """Gaussian heatmaps at `1/stride` of the input, decoded by argmax with the
-    quarter-pixel shift toward the higher neighbour.
+    """Gaussian heatmaps at `1/stride` of the input, decoded by shifted argmax.
+
+    Decoding takes the argmax and moves it a quarter pixel toward the higher
+    neighbour.
 
     Args:
         input_size: side of the square network input, in pixels.
@@ -44,6 +48,7 @@ class HeatmapCodec:
         self.heatmap_size = self.input_size // self.stride
 
     def get_config(self) -> dict:
+        """The constructor arguments, so `HeatmapCodec(**config)` rebuilds it."""
         return {
             "input_size": self.input_size,
             "stride": self.stride,
@@ -52,11 +57,25 @@ class HeatmapCodec:
 
     # -- coordinates ------------------------------------------------------------
     def input_to_heatmap(self, xy):
-        """Input-crop pixels to heatmap pixels (works on numpy and tf tensors)."""
+        """Input-crop pixels to heatmap pixels (works on numpy and tf tensors).
+
+        Args:
+            xy: `(..., 2)` (x, y) in input-crop pixels.
+
+        Returns:
+            `(..., 2)` (x, y) in heatmap pixels, same type as `xy`.
+        """
         return (xy + 0.5) / self.stride - 0.5
 
     def heatmap_to_input(self, xy):
-        """Heatmap pixels to input-crop pixels (inverse of `input_to_heatmap`)."""
+        """Heatmap pixels to input-crop pixels (inverse of `input_to_heatmap`).
+
+        Args:
+            xy: `(..., 2)` (x, y) in heatmap pixels.
+
+        Returns:
+            `(..., 2)` (x, y) in input-crop pixels, same type as `xy`.
+        """
         return (xy + 0.5) * self.stride - 0.5
 
     # -- encode (tf, runs inside tf.data) -------------------------------------

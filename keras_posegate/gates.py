@@ -9,6 +9,13 @@ from keras_posegate.models.saving import load_keras_model
 def gates_report(model_or_path, out_path: str) -> tuple[str, list[dict]]:
     """Plot the gate histograms to `out_path`; returns `(path, summary rows)`.
 
+    Args:
+        model_or_path: a PoseGate model, or the path of a `.keras` file.
+        out_path: the PNG to write (atomically).
+
+    Returns:
+        `(path written, gate_summary rows)`, one row per gated block.
+
     Raises:
         ValueError: the model has no gates (e.g. trained with `gate=identity`).
     """

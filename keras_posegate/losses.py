@@ -59,4 +59,13 @@ class MaskedHeatmapMSE(keras.losses.Loss):
         super().__init__(name=name, reduction=reduction, dtype=dtype)
 
     def call(self, y_true, y_pred):
+        """Per-joint heatmap MSE.
+
+        Args:
+            y_true: target heatmaps, `(B, H, W, J)`.
+            y_pred: predicted heatmaps, `(B, H, W, J)`.
+
+        Returns:
+            `(B, J)` mean squared error per joint, for per-joint sample weights.
+        """
         return _per_joint_mse(y_true, y_pred)

@@ -1,6 +1,9 @@
-"""Pictures: skeleton overlays (OpenCV) and the histograms of the learned
-soft-gate values alpha (the paper's Fig. 3, matplotlib with the Agg backend).
-Every file is written atomically (temporary file, then `os.replace`)."""
+"""Pictures: skeleton overlays and histograms of the learned soft-gate values.
+
+Overlays are drawn with OpenCV; the alpha histograms (the paper's Fig. 3) with
+matplotlib's Agg backend. Every file is written atomically (temporary file,
+then `os.replace`).
+"""
 
 from __future__ import annotations
 
@@ -19,7 +22,15 @@ SMALL_GATE = 0.1  # |alpha| below this counts as "closed" (paper Fig. 3: [-0.1, 
 
 
 def save_png(path: str | os.PathLike, image: np.ndarray) -> str:
-    """Encode a uint8 `(H, W)` or `(H, W, 3)` BGR image as PNG, write atomically."""
+    """Encode a uint8 `(H, W)` or `(H, W, 3)` BGR image as PNG, write atomically.
+
+    Args:
+        path: the PNG file.
+        image: uint8 `(H, W)` or `(H, W, C)` array, BGR channel order.
+
+    Returns:
+        The path written.
+    """
     image = np.asarray(image)
     if image.dtype != np.uint8 or image.ndim not in (2, 3):
         raise ValueError(
@@ -134,8 +145,16 @@ def _check_gates(gates) -> list[tuple[str, np.ndarray]]:
 
 
 def gate_summary(gates: Sequence[tuple[str, np.ndarray]]) -> list[dict]:
-    """Per gated block, bottom to top: name, channels, mean |alpha|, share (0-1) of
-    |alpha| < 0.1, min and max."""
+    """Per gated block, bottom to top, a summary of its alpha values.
+
+    Args:
+        gates: `(block name, alpha)` pairs, alpha a 1-D array (see
+            `model_gates`).
+
+    Returns:
+        One dict per block: name, channels, mean |alpha|, share (0-1) of
+        |alpha| < 0.1, min and max.
+    """
     return [
         {
             "name": name,
@@ -152,9 +171,20 @@ def gate_summary(gates: Sequence[tuple[str, np.ndarray]]) -> list[dict]:
 def gates_figure(
     gates: Sequence[tuple[str, np.ndarray]], title: str = "", ncols: int = 6
 ):
-    """Matplotlib figure: one histogram per gated block, bottom of the network
-    first, read left to right then top to bottom; shared x range, the
-    [-0.1, 0.1] band shaded. Returns the `Figure` (Agg canvas)."""
+    """Matplotlib figure: one histogram per gated block.
+
+    Bottom of the network first, read left to right then top to bottom; shared
+    x range, the [-0.1, 0.1] band shaded.
+
+    Args:
+        gates: `(block name, alpha)` pairs, alpha a 1-D array (see
+            `model_gates`).
+        title: figure title; none when empty.
+        ncols: histograms per row (fewer when there are fewer blocks).
+
+    Returns:
+        The matplotlib `Figure` (Agg canvas).
+    """
     from matplotlib.figure import Figure
 
     gates = _check_gates(gates)

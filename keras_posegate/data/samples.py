@@ -65,7 +65,16 @@ def sample_dataset(
 
 
 def sample_images(input_size: int, num: int = 8, seed: int = 0):
-    """`(num, S, S, 3)` float32 crops in [0, 1] of synthetic people (numpy)."""
+    """Crops of synthetic people, as numpy.
+
+    Args:
+        input_size: crop side `S`.
+        num: number of crops.
+        seed: rendering and augmentation seed.
+
+    Returns:
+        `(num, S, S, 3)` float32 crops in [0, 1].
+    """
     import numpy as np
 
     # A quarter of the rendered people go to the validation split: render more.

@@ -1,5 +1,8 @@
-"""Helpers shared by the annotation readers: the read report, MAT loading with
-errors that name the file, and the split argument."""
+"""Helpers shared by the annotation readers.
+
+The read report, MAT loading with errors that name the file, and the split
+argument.
+"""
 
 from __future__ import annotations
 
@@ -45,7 +48,11 @@ class ReadReport:
 
 
 def check_split(split: str) -> None:
-    """Raises ValueError unless `split` is one of `SPLITS`."""
+    """Raises ValueError unless `split` is one of `SPLITS`.
+
+    Args:
+        split: the split name to check.
+    """
     if split not in SPLITS:
         raise ValueError(f"split must be one of {SPLITS}. Received: split={split!r}")
 
@@ -74,7 +81,14 @@ def load_mat(path: str | Path, **kwargs: Any) -> dict:
 
 
 def is_empty(value: Any) -> bool:
-    """True for a missing MATLAB field: None or an empty array."""
+    """True for a missing MATLAB field: None or an empty array.
+
+    Args:
+        value: a loaded MATLAB field.
+
+    Returns:
+        Whether the field is missing.
+    """
     return value is None or (isinstance(value, np.ndarray) and value.size == 0)
 
 
@@ -83,6 +97,12 @@ def as_list(value: Any) -> list:
 
     `squeeze_me` turns a 1-element array into the element itself and an empty
     array into an empty ndarray; this undoes both.
+
+    Args:
+        value: a loaded MATLAB field.
+
+    Returns:
+        Its elements as a list (empty for a missing field).
     """
     if is_empty(value):
         return []
@@ -92,8 +112,14 @@ def as_list(value: Any) -> list:
 
 
 def as_float(value: Any) -> float | None:
-    """A MATLAB scalar (number, 1-element array or numeric string) as a float,
-    or None when it is empty or not a number."""
+    """A MATLAB scalar (number, 1-element array or numeric string) as a float.
+
+    Args:
+        value: a loaded MATLAB field.
+
+    Returns:
+        The value as a float, or None when it is empty or not a number.
+    """
     if is_empty(value):
         return None
     try:

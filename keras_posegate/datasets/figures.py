@@ -83,7 +83,15 @@ def sample_pose(
 
 
 def limb_colours(rng: np.random.Generator) -> dict[str, tuple[int, int, int]]:
-    """BGR colours: one limb colour per side (which side is random), jittered."""
+    """BGR colours: one limb colour per side (which side is random), jittered.
+
+    Args:
+        rng: the random generator to draw the sides and the jitter from.
+
+    Returns:
+        Part name (limbs by side and segment, torso, skin, hair, placket) ->
+        `(b, g, r)` ints in [0, 255].
+    """
 
     def jitter(bgr):
         return tuple(int(np.clip(c + rng.integers(-25, 26), 0, 255)) for c in bgr)
@@ -108,6 +116,12 @@ def facing_camera(joints: np.ndarray) -> bool:
 
     Facing the camera, a person's right shoulder is on the image's left, seen
     along the torso from pelvis to thorax.
+
+    Args:
+        joints: `(16, 2)` (x, y) image pixels in MPII order.
+
+    Returns:
+        True when the figure faces the camera.
     """
     up = joints[7] - joints[6]
     across = joints[13] - joints[12]  # right -> left shoulder

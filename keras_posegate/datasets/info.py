@@ -1,5 +1,7 @@
-"""Dataset facts as data: joint names, flip pairs, skeleton, colours, and the
-column groups of the paper's result tables."""
+"""Dataset facts as data: joint names, flip pairs, skeleton, colours, tables.
+
+The table entries are the column groups of the paper's result tables.
+"""
 
 from __future__ import annotations
 
@@ -34,6 +36,7 @@ class DatasetInfo:
 
     @property
     def num_joints(self) -> int:
+        """Number of joints `J` in the layout."""
         return len(self.joint_names)
 
     def flip_index(self) -> list[int]:
@@ -44,6 +47,7 @@ class DatasetInfo:
         return perm
 
     def to_dict(self) -> dict:
+        """The drawing facts as JSON-ready lists (colours keyed `limb_colors_bgr`)."""
         return {
             "name": self.name,
             "joint_names": list(self.joint_names),
@@ -127,7 +131,14 @@ DATASETS = tuple(_ALL)  # the registry's names, in order: CLI choices come from 
 
 
 def get_info(name: str) -> DatasetInfo:
-    """The `DatasetInfo` for "mpii" or "lsp"."""
+    """The `DatasetInfo` for "mpii" or "lsp".
+
+    Args:
+        name: a name in `DATASETS`.
+
+    Returns:
+        The dataset's `DatasetInfo` (`MPII` or `LSP`).
+    """
     if name not in _ALL:
         raise ValueError(
             f"dataset must be one of {sorted(_ALL)}. Received: dataset={name!r}"

@@ -1,5 +1,6 @@
-"""Writers for the official annotation formats: MPII's `RELEASE` .mat, HRNet's
-JSON and `gt_valid.mat`, and LSP's `joints.mat`.
+"""Writers for the official annotation formats.
+
+MPII's `RELEASE` .mat, HRNet's JSON and `gt_valid.mat`, and LSP's `joints.mat`.
 
 All inputs are 0-based pixels; the files get MATLAB's 1-based pixels. MAT files
 get a fixed header text in place of scipy's creation time, so the same input

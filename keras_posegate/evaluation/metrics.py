@@ -1,5 +1,6 @@
-"""Pose-estimation accuracy in pure numpy: MPII PCKh (official rules), its AUC,
-and LSP PCK with the torso rule.
+"""Pose-estimation accuracy in pure numpy.
+
+MPII PCKh (official rules), its AUC, and LSP PCK with the torso rule.
 
 Conventions shared by every function here:
 
@@ -147,8 +148,10 @@ def _weighted_mean(acc, counts, joints) -> float:
 
 
 def _columns(acc, counts, info: DatasetInfo, mean_joints) -> dict[str, float]:
-    """Table columns: mean of the left and right joint (HRNet's 0.5 * (r + l));
-    a side without annotations is left out, NaN when none has any."""
+    """Table columns: mean of the left and right joint (HRNet's 0.5 * (r + l)).
+
+    A side without annotations is left out; a column is NaN when none has any.
+    """
     cols = {}
     for name, idx in info.table_columns.items():
         vals = [acc[i] for i in idx if counts[i] > 0]
@@ -222,9 +225,12 @@ def pckh_auc(
     scores 0. Default: 51 thresholds 0.00, 0.01, ..., 0.50.
 
     Args:
-        pred, gt, head_boxes, info: as in `pckh`.
+        pred: `(N, J, 2)` predicted (x, y).
+        gt: `(N, J, 2)` ground-truth (x, y), NaN rows for missing joints.
+        head_boxes: `(N, 4)` head boxes x1, y1, x2, y2 in the same frame.
         max_threshold: largest threshold, > 0.
         step: threshold step, > 0; `max_threshold / step` is rounded to an int.
+        info: the keypoint layout (MPII).
 
     Returns:
         A `PCKResult` whose values are AUCs in %, `metric="PCKh AUC@0-<max>"`.

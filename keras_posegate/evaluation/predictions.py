@@ -101,6 +101,9 @@ def write_predictions_json(
 def read_predictions_json(path: str | os.PathLike) -> dict:
     """Read a file of `write_predictions_json`.
 
+    Args:
+        path: the JSON file.
+
     Returns:
         dict with `image_ids` (list), `person_indices` `(N,)` int,
         `joints` `(N, J, 2)` float64 (NaN for null), `scores` `(N, J)`,
@@ -156,7 +159,17 @@ def write_mpii_pred_mat(path: str | os.PathLike, joints) -> str:
 
 
 def read_mpii_pred_mat(path: str | os.PathLike) -> np.ndarray:
-    """Read a `pred.mat` (`preds`, 1-based) back to `(N, 16, 2)` 0-based pixels."""
+    """Read a `pred.mat` (`preds`, 1-based) back to 0-based pixels.
+
+    Args:
+        path: a file written by `write_mpii_pred_mat` (or HRNet).
+
+    Returns:
+        `(N, 16, 2)` float64 (x, y) in 0-based original-image pixels.
+
+    Raises:
+        ValueError: when there is no `preds` variable or its shape is wrong.
+    """
     from scipy.io import loadmat
 
     mat = loadmat(os.fspath(path))

@@ -1,5 +1,8 @@
-"""Run a model over an evaluation pipeline: flip test, sub-pixel decoding,
-predictions mapped back to the original image, and the official metrics."""
+"""Run a model over an evaluation pipeline.
+
+Flip test, sub-pixel decoding, predictions mapped back to the original image,
+and the official metrics.
+"""
 
 from __future__ import annotations
 
@@ -13,11 +16,22 @@ from keras_posegate.models.posegate_model import final_heatmaps
 
 
 def predict_heatmaps(model, images: np.ndarray, info: DatasetInfo, flip: bool = True):
-    """Final-stack heatmaps `(B, H, W, J)`, averaged with the flipped image's
-    (mirrored back and joints swapped) when `flip`.
+    """Final-stack heatmaps `(B, H, W, J)`, flip-averaged when `flip`.
+
+    The flipped image's heatmaps are mirrored back and their joints swapped
+    before averaging.
 
     With pixel-centred coordinates a horizontal flip of the input is exactly a
     horizontal flip of the heatmap, so no shift is needed.
+
+    Args:
+        model: a PoseGate model (any callable returning heatmaps or a list).
+        images: `(B, S, S, 3)` float32 input crops in [0, 1].
+        info: the keypoint layout (its flip pairs swap joints back).
+        flip: average with the horizontally flipped image's heatmaps.
+
+    Returns:
+        `(B, H, W, J)` float32 numpy heatmaps of the last stack.
     """
     from keras_posegate.backends import inference_fn
 
@@ -42,6 +56,13 @@ def predict_dataset(
     model, dataset, codec: HeatmapCodec, info: DatasetInfo, flip=True
 ) -> dict:
     """Predictions for an eval pipeline (`build_dataset(..., training=False)`).
+
+    Args:
+        model: a PoseGate model.
+        dataset: batches of `(images, meta)` from the evaluation pipeline.
+        codec: decodes heatmaps to heatmap-pixel keypoints and scores.
+        info: the keypoint layout.
+        flip: flip test (see `predict_heatmaps`).
 
     Returns:
         dict of numpy arrays over N persons: `joints` `(N, J, 2)` original-image
@@ -73,7 +94,20 @@ def predict_dataset(
 
 
 def score_predictions(pred: dict, info: DatasetInfo) -> dict[str, metrics.PCKResult]:
-    """MPII (with head boxes): PCKh@0.5 and @0.1 plus AUC; LSP: PCK@0.2."""
+    """MPII (with head boxes): PCKh@0.5 and @0.1 plus AUC; LSP: PCK@0.2.
+
+    Args:
+        pred: the output of `predict_dataset` (`joints`, `gt`, `head_boxes`,
+            `has_head_box`).
+        info: the keypoint layout; its name picks the metrics.
+
+    Returns:
+        Metric name (`"pckh@0.5"`, `"pckh@0.1"`, `"auc"` or `"pck@0.2"`) ->
+        `PCKResult`.
+
+    Raises:
+        ValueError: for MPII, when some records have no head box.
+    """
     if info.name == "mpii":
         if not np.all(pred["has_head_box"]):
             raise ValueError("MPII PCKh needs head boxes; some records have none.")

@@ -1,5 +1,7 @@
-"""Paper-style result tables: our measured row(s) printed beside the rows the
-paper publishes (Bulat et al., FG 2020), as fixed-width text or JSON.
+"""Paper-style result tables, as fixed-width text or JSON.
+
+Our measured row(s) are printed beside the rows the paper publishes (Bulat et
+al., FG 2020).
 
 The published numbers are copied verbatim from the paper: Table V (PCKh@0.5,
 MPII *test* set), Table VI (PCK@0.2, LSP *test* set) and Table VII (parameters
@@ -109,6 +111,7 @@ class TableRow:
     published: bool
 
     def to_dict(self) -> dict:
+        """The row as a JSON-ready dict: method, one key per column, provenance."""
         return {
             "method": self.method,
             **dict(zip(COLUMNS, self.values, strict=True)),
@@ -126,7 +129,14 @@ def _paper_table(dataset: str):
 
 
 def published_rows(dataset: str) -> list[TableRow]:
-    """The paper's rows for "mpii" (Table V) or "lsp" (Table VI)."""
+    """The paper's rows for "mpii" (Table V) or "lsp" (Table VI).
+
+    Args:
+        dataset: "mpii" or "lsp".
+
+    Returns:
+        One published `TableRow` per method of the paper's table.
+    """
     table, split, _, rows = _paper_table(dataset)
     names = _PAPER_OWN_MPII if dataset == "mpii" else _PAPER_OWN
     source = f"published: paper {table}, {split}"
@@ -136,7 +146,16 @@ def published_rows(dataset: str) -> list[TableRow]:
 def measured_row(
     result: PCKResult, label: str = "Ours (measured)", split: str = ""
 ) -> TableRow:
-    """Our row from a `PCKResult` (its "Mean" column becomes "Total")."""
+    """Our row from a `PCKResult` (its "Mean" column becomes "Total").
+
+    Args:
+        result: the measured metric.
+        label: the method column.
+        split: the split it was measured on, added to the source.
+
+    Returns:
+        A measured `TableRow` (None where a column is missing or NaN).
+    """
     cols = dict(result.columns)
     cols["Total"] = cols.pop("Mean", result.mean)
     values = tuple(
@@ -155,7 +174,16 @@ def _as_labelled(ours) -> list[tuple[str, PCKResult]]:
 def comparison_rows(
     dataset: str, ours: PCKResult | Sequence[tuple[str, PCKResult]], split: str = ""
 ) -> list[TableRow]:
-    """Published rows of the paper's table, then ours (one or `(label, result)`s)."""
+    """Published rows of the paper's table, then ours.
+
+    Args:
+        dataset: "mpii" or "lsp".
+        ours: one `PCKResult`, or `(label, result)` pairs.
+        split: the split ours were measured on.
+
+    Returns:
+        The published rows followed by one measured row per result.
+    """
     mine = [measured_row(r, label, split) for label, r in _as_labelled(ours)]
     return published_rows(dataset) + mine
 
@@ -165,7 +193,15 @@ def _fmt(v: float | None) -> str:
 
 
 def format_rows(rows: Sequence[TableRow], title: str = "") -> str:
-    """Fixed-width text: method, the 8 columns, and [P]/[M] (published/measured)."""
+    """Fixed-width text: method, the 8 columns, and [P]/[M] (published/measured).
+
+    Args:
+        rows: the rows to print, in order.
+        title: a first line; none when empty.
+
+    Returns:
+        The table text.
+    """
     width = max([len("Method")] + [len(r.method) for r in rows])
     head = f"{'Method':<{width}} " + " ".join(f"{h:>5}" for h in HEADERS) + "  Src"
     rule = "-" * len(head)
@@ -209,7 +245,16 @@ def format_table(
 def format_params_table(
     params: str, pckh: float, label: str = "Ours (measured)"
 ) -> str:
-    """Paper Table VII (parameters, PCKh on MPII test; published) plus our row."""
+    """Paper Table VII (parameters, PCKh on MPII test; published) plus our row.
+
+    Args:
+        params: our parameter count as printed, e.g. "2.8M".
+        pckh: our PCKh@0.5 in %.
+        label: the method column of our row.
+
+    Returns:
+        The table text.
+    """
     names = {"Ours": "Paper: Ours (small), 4x144"}
     rows = [(names.get(m, m), p, v, "[P]") for m, p, v in TABLE_VII_MPII_TEST]
     rows.append((label, params, pckh, "[M]"))
@@ -224,7 +269,16 @@ def format_params_table(
 def table_to_json(
     dataset: str, ours: PCKResult | Sequence[tuple[str, PCKResult]], split: str = ""
 ) -> str:
-    """JSON form of `format_table`: rows with values, source and `published`."""
+    """JSON form of `format_table`: rows with values, source and `published`.
+
+    Args:
+        dataset: "mpii" or "lsp".
+        ours: one `PCKResult`, or `(label, result)` pairs.
+        split: the split ours were measured on.
+
+    Returns:
+        The JSON text.
+    """
     table, paper_split, metric, _ = _paper_table(dataset)
     labelled = _as_labelled(ours)
     doc = {

@@ -1,5 +1,7 @@
-"""Accuracy of converted models: keypoints of each TFLite model against the
-Keras model, and the accuracy of each.
+"""Accuracy of converted models.
+
+Keypoints of each TFLite model against the Keras model, and the accuracy of
+each.
 
     python tflite/accuracy.py --keras model.keras --data_dir DIR \
         exports/posegate_float32.tflite exports/posegate_qat.tflite ...
@@ -24,8 +26,18 @@ from keras_posegate.datasets.info import DATASETS
 
 
 def run_tflite(model: str | bytes, images: np.ndarray, threads: int = 2) -> np.ndarray:
-    """Float heatmaps of a one-input, one-output TFLite model for float images in
-    [0, 1] (see `keras_posegate.inference.TFLitePredictor`)."""
+    """Float heatmaps of a one-input, one-output TFLite model.
+
+    Images are float in [0, 1] (see `keras_posegate.inference.TFLitePredictor`).
+
+    Args:
+        model: a `.tflite` path or the model's bytes.
+        images: `(B, S, S, 3)` float images in [0, 1].
+        threads: interpreter threads.
+
+    Returns:
+        `(B, H, W, J)` float32 heatmaps (dequantized for int8 models).
+    """
     from keras_posegate.inference import TFLitePredictor
 
     return TFLitePredictor(model, num_threads=threads).heatmaps(
@@ -36,9 +48,10 @@ def run_tflite(model: str | bytes, images: np.ndarray, threads: int = 2) -> np.n
 def compare_on_data(
     keras_model, tflite_models: dict, source, dataset: str = "mpii"
 ) -> dict:
-    """The official metric of the Keras model and of each TFLite model on an
-    evaluation set, and how far each TFLite model's keypoints are (original
-    image pixels) from the Keras model's.
+    """The official metric of the Keras model and of each TFLite model.
+
+    Also how far each TFLite model's keypoints are (original image pixels)
+    from the Keras model's, on the same evaluation set.
 
     Args:
         keras_model: a Keras 3 model or a `.keras` path.

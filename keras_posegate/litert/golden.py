@@ -102,6 +102,16 @@ def _case(name, maps, q=None, scale=None, zero_point=None):
 
 
 def golden_cases(seed: int = 0) -> list[dict]:
+    """The decoder's golden cases: float and int8 heatmaps with expected keypoints.
+
+    Args:
+        seed: seed of the random heatmaps; the same seed gives the same cases.
+
+    Returns:
+        One JSON-ready dict per case: name, height, width, num_joints,
+        stride, dtype, the flattened NHWC heatmaps (plus scale and zero point
+        for int8) and the expected heatmap/input coordinates and scores.
+    """
     rng = np.random.default_rng(seed)
     cases = []
     for i in range(3):
@@ -130,7 +140,14 @@ def golden_cases(seed: int = 0) -> list[dict]:
 
 
 def example_metadata(dtype: str = "int8") -> dict:
-    """Metadata in the format `posegate export` writes, for the MPII layout."""
+    """Metadata in the format `posegate export` writes, for the MPII layout.
+
+    Args:
+        dtype: "int8" (with quantization parameters) or "float32".
+
+    Returns:
+        The metadata dict of a 256x256 `posegate_tiny` model, 16 MPII joints.
+    """
     from keras_posegate.export.metadata import build_metadata
 
     quant_in = {"scale": 1 / 255, "zero_point": -128} if dtype == "int8" else None
@@ -147,6 +164,15 @@ def example_metadata(dtype: str = "int8") -> dict:
 
 
 def write(out_dir: str, seed: int = 0) -> list[str]:
+    """Write every golden case and the example metadata as JSON files.
+
+    Args:
+        out_dir: directory to write to (created if missing).
+        seed: seed passed to `golden_cases`.
+
+    Returns:
+        The paths written.
+    """
     os.makedirs(out_dir, exist_ok=True)
     paths = []
     for case in golden_cases(seed):
@@ -163,6 +189,7 @@ def write(out_dir: str, seed: int = 0) -> list[str]:
 
 
 def main(argv=None) -> int:
+    """Command line: `python tflite/golden.py [OUT_DIR] [--seed N]`; returns 0."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("out_dir", nargs="?", default=DEFAULT_OUT)
     parser.add_argument("--seed", type=int, default=0)

@@ -20,8 +20,19 @@ import numpy as np
 def latency_ms(
     model_path: str, threads: int = 1, runs: int = 30, warmup: int = 5
 ) -> dict[str, float]:
-    """Median and p90 milliseconds per `invoke()` (XNNPACK is the default CPU
-    delegate of `ai_edge_litert`)."""
+    """Median and p90 milliseconds per `invoke()`.
+
+    XNNPACK is the default CPU delegate of `ai_edge_litert`.
+
+    Args:
+        model_path: the `.tflite` file.
+        threads: interpreter threads.
+        runs: timed `invoke()` calls on one random input.
+        warmup: untimed calls first.
+
+    Returns:
+        `{"median_ms": ..., "p90_ms": ...}`.
+    """
     from ai_edge_litert.interpreter import Interpreter
 
     interp = Interpreter(model_path=str(model_path), num_threads=threads)
@@ -50,7 +61,16 @@ def latency_ms(
 def benchmark(
     model_paths: list[str], threads: tuple[int, ...] = (1, 2), runs: int = 30
 ) -> dict[str, dict]:
-    """`{file name: {"bytes": size, "threads_1": {...}, "threads_2": {...}}}`."""
+    """File size and `latency_ms` of each model at each thread count.
+
+    Args:
+        model_paths: `.tflite` files.
+        threads: thread counts to time.
+        runs: timed calls per model and thread count.
+
+    Returns:
+        `{file name: {"bytes": size, "threads_1": {...}, "threads_2": {...}}}`.
+    """
     report = {}
     for path in model_paths:
         row: dict = {"bytes": os.path.getsize(path)}
@@ -61,6 +81,7 @@ def benchmark(
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Command line: `MODEL... [--runs N] [--threads N...]`; prints a JSON report."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("models", nargs="+")
     parser.add_argument("--runs", type=int, default=30)

@@ -51,8 +51,11 @@ class _GraphBuilder:
         return self.K.layers.ReLU(name=f"{name}_relu")(self.norm(x, f"{name}_bn"))
 
     def block(self, x, filters, name, groups=1):
-        """Fig. 1: three BN-ReLU-Conv3x3 stages (N/2, N/4, N/4), concatenated,
-        plus the gated skip (1x1 projection first when widths differ)."""
+        """Fig. 1: three BN-ReLU-Conv3x3 stages (N/2, N/4, N/4) plus a gated skip.
+
+        The stages are concatenated; the skip gets a 1x1 projection first when
+        widths differ.
+        """
         K, cfg = self.K, self.config
         h1 = self.conv(
             self.pre_act(x, f"{name}_a"), filters // 2, 3, f"{name}_a_conv", groups

@@ -11,12 +11,26 @@ import math
 
 
 def count_params(model) -> int:
-    """All weights, trainable or not (BatchNormalization statistics included)."""
+    """All weights, trainable or not (BatchNormalization statistics included).
+
+    Args:
+        model: a built Keras 3 or tf_keras model.
+
+    Returns:
+        The number of scalar weights.
+    """
     return int(sum(math.prod(w.shape) for w in model.weights))
 
 
 def count_macs(model) -> int:
-    """Multiply-accumulates of the Conv2D and Dense layers for one image."""
+    """Multiply-accumulates of the Conv2D and Dense layers for one image.
+
+    Args:
+        model: a built functional model with a fixed input size.
+
+    Returns:
+        Kernel size times output positions, summed over Conv2D and Dense.
+    """
     total = 0
     for layer in model.layers:
         kind = type(layer).__name__

@@ -77,12 +77,15 @@ class PoseGateConfig:
 
     @property
     def heatmap_size(self) -> int:
+        """Side of the output heatmaps, `input_size // STRIDE`."""
         return self.input_size // STRIDE
 
     def to_dict(self) -> dict:
+        """The fields as a dict, the model's `get_config` content."""
         return dataclasses.asdict(self)
 
     def replace(self, **changes) -> PoseGateConfig:
+        """A copy with the given fields changed (validated again)."""
         return dataclasses.replace(self, **changes)
 
 

@@ -30,9 +30,24 @@ def _make_soft_gate(K):
                 constant for "fixed" and "identity" (forced to 1).
             **kwargs: standard layer arguments (`name`, `dtype`, ...).
 
+        Input shape:
+            `(..., C)`, e.g. a `(B, H, W, C)` feature map.
+
+        Output shape:
+            The input shape; `alpha` has shape `(C,)` for "channel", else `(1,)`.
+
         Example:
-            >>> gate = SoftGate(mode="channel")
-            >>> y = gate(keras.ops.ones((1, 4, 4, 8)))  # zeros at initialisation
+            >>> import keras
+            >>> from keras_posegate.models.layers import SoftGate
+            >>> gate = SoftGate(mode="channel")  # alpha starts at 0 (the paper)
+            >>> y = gate(keras.ops.ones((1, 4, 4, 8)))
+            >>> tuple(y.shape), tuple(gate.alpha.shape)
+            ((1, 4, 4, 8), (8,))
+            >>> float(keras.ops.max(keras.ops.abs(y)))
+            0.0
+            >>> fixed = SoftGate(mode="fixed", value=0.5)
+            >>> keras.ops.convert_to_numpy(fixed(keras.ops.ones((1, 3)))).tolist()
+            [[0.5, 0.5, 0.5]]
 
         Reference:
             Bulat et al., "Toward fast and accurate human pose estimation via
@@ -82,10 +97,23 @@ def _make_channel_affine(K):
         `bias = beta - mean * scale`, so it quantizes like any weighted layer.
 
         Args:
-            **kwargs: standard layer arguments.
+            **kwargs: standard layer arguments (`name`, `dtype`, ...).
+
+        Input shape:
+            `(..., C)`, e.g. a `(B, H, W, C)` feature map.
+
+        Output shape:
+            The input shape; `scale` and `bias` have shape `(C,)`.
 
         Example:
-            >>> y = ChannelAffine()(keras.ops.ones((1, 2, 2, 3)))
+            >>> import keras
+            >>> from keras_posegate.models.layers import ChannelAffine
+            >>> affine = ChannelAffine()  # scale 1, bias 0: the identity
+            >>> affine.build((None, 3))
+            >>> affine.set_weights([keras.ops.array([1.0, 2.0, 3.0]),
+            ...                     keras.ops.array([0.0, 0.5, -1.0])])
+            >>> keras.ops.convert_to_numpy(affine(keras.ops.ones((1, 3)))).tolist()
+            [[1.0, 2.5, 2.0]]
         """
 
         def build(self, input_shape):
@@ -127,7 +155,15 @@ def _tf_keras_classes():
 
 
 def layer_classes(K) -> dict:
-    """`{"SoftGate": cls, "ChannelAffine": cls}` for the front end `K`."""
+    """The custom layer classes for one Keras front end.
+
+    Args:
+        K: the `keras` module (Keras 3) or the `tf_keras` module.
+
+    Returns:
+        `{"SoftGate": cls, "ChannelAffine": cls}`; the tf_keras classes are
+        made and registered once, on first use.
+    """
     if K is keras:
         return {"SoftGate": SoftGate, "ChannelAffine": ChannelAffine}
     return _tf_keras_classes()

@@ -64,6 +64,7 @@ class PoseGateModel(keras.Model):
             setattr(self, key, value)
 
     def get_config(self) -> dict:
+        """Name, trainable flag and every `PoseGateConfig` field."""
         return {
             "name": self.name,
             "trainable": self.trainable,
@@ -72,12 +73,21 @@ class PoseGateModel(keras.Model):
 
     @classmethod
     def from_config(cls, config: dict) -> PoseGateModel:
+        """Rebuild a model from `get_config()` output."""
         return cls(**config)
 
     @classmethod
     def from_preset(cls, preset: str, **overrides) -> PoseGateModel:
-        """A freshly initialised model of a named preset, with optional overrides
-        (e.g. `num_joints=14` for LSP)."""
+        """A freshly initialised model of a named preset.
+
+        Args:
+            preset: a name from `keras_posegate.models.presets.preset_names()`.
+            **overrides: `PoseGateConfig` fields to change, e.g. `num_joints=14`
+                for LSP.
+
+        Returns:
+            A new, untrained `PoseGateModel`.
+        """
         from keras_posegate.models.presets import get_preset_config
 
         return cls(**get_preset_config(preset, **overrides).to_dict())
@@ -88,8 +98,15 @@ class PoseGateModel(keras.Model):
 
 
 def model_gates(model) -> list[tuple[str, np.ndarray]]:
-    """`(block name, alpha)` of every SoftGate of a Keras 3 or tf_keras model, in
-    graph order (bottom to top); empty for `gate="identity"`."""
+    """`(block name, alpha)` of every SoftGate of a Keras 3 or tf_keras model.
+
+    Args:
+        model: a built PoseGate model (Keras 3 or its tf_keras twin).
+
+    Returns:
+        A list in graph order (bottom to top) of `(name, alpha)` pairs, alpha a
+        1-D array (`(1,)` or `(C,)`); empty for `gate="identity"`.
+    """
     return [
         (layer.name.removesuffix("_gate"), np.asarray(layer.get_weights()[0]).ravel())
         for layer in model.layers
@@ -98,6 +115,14 @@ def model_gates(model) -> list[tuple[str, np.ndarray]]:
 
 
 def final_heatmaps(outputs):
-    """The last stack's heatmaps from a model call's result (a single-stack
-    model returns one tensor, a multi-stack one a list)."""
+    """The last stack's heatmaps `(B, H, W, J)` from a model call's result.
+
+    A single-stack model returns one tensor, a multi-stack one a list.
+
+    Args:
+        outputs: a tensor, or a list of `num_stacks` tensors.
+
+    Returns:
+        The last tensor, `(B, H, W, J)`.
+    """
     return outputs[-1] if isinstance(outputs, (list, tuple)) else outputs

@@ -51,11 +51,23 @@ PRESETS: dict[str, dict] = {
 
 
 def preset_names() -> list[str]:
+    """Names of the built-in presets, in definition order."""
     return list(PRESETS)
 
 
 def get_preset_config(preset: str, **overrides) -> PoseGateConfig:
-    """The `PoseGateConfig` of a preset, with optional field overrides."""
+    """The `PoseGateConfig` of a preset, with optional field overrides.
+
+    Args:
+        preset: one of `preset_names()`.
+        **overrides: `PoseGateConfig` fields to change.
+
+    Returns:
+        A validated `PoseGateConfig`.
+
+    Raises:
+        ValueError: for an unknown preset or an invalid override.
+    """
     if preset not in PRESETS:
         raise ValueError(
             f"preset must be one of {preset_names()}. Received: preset={preset!r}"

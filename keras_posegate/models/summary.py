@@ -15,7 +15,17 @@ MAC_NOTE = (
 
 
 def preset_summary(preset: str) -> dict:
-    """Parameters and GFLOPs of a preset at 256x256, beside the paper's figures."""
+    """Parameters and GFLOPs of a preset at 256x256, beside the paper's figures.
+
+    Args:
+        preset: one of `preset_names()` (the tiny 128-pixel preset is counted
+            at its own size).
+
+    Returns:
+        A row dict: preset, description, stacks, width, input_size, params,
+        gflops, the paper's params/gflops/pckh/table (None where it has none)
+        and the relative differences `params_vs_paper`, `gflops_vs_paper`.
+    """
     config = get_preset_config(preset)
     # The paper counts at 256x256; the tiny preset is counted at its own size.
     size = 256 if config.input_size != 128 else config.input_size
@@ -43,6 +53,7 @@ def preset_summary(preset: str) -> dict:
 
 
 def all_summaries() -> list[dict]:
+    """`preset_summary` of every built-in preset, in `preset_names()` order."""
     return [preset_summary(name) for name in preset_names()]
 
 
@@ -51,7 +62,14 @@ def _ratio(ours, paper):
 
 
 def format_table(rows: list[dict]) -> str:
-    """Fixed-width text table: ours against the paper."""
+    """Fixed-width text table: ours against the paper.
+
+    Args:
+        rows: rows of `preset_summary`.
+
+    Returns:
+        The table, one line per row plus a note on what GFLOPs count.
+    """
 
     def fmt(value, scale=1.0, digits=2):
         return "-" if value is None else f"{value / scale:.{digits}f}"

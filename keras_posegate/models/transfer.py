@@ -10,7 +10,16 @@ def _weighted_layers(model) -> dict:
 
 
 def bn_to_affine(weights: list[np.ndarray], epsilon: float) -> list[np.ndarray]:
-    """BatchNormalization `[gamma, beta, mean, var]` -> ChannelAffine `[scale, bias]`."""
+    """BatchNormalization `[gamma, beta, mean, var]` -> ChannelAffine `[scale, bias]`.
+
+    Args:
+        weights: the four `(C,)` BatchNormalization arrays.
+        epsilon: the BatchNormalization's epsilon.
+
+    Returns:
+        `[scale, bias]`, two `(C,)` float32 arrays with
+        `x * scale + bias == BN(x)` in inference mode.
+    """
     gamma, beta, mean, var = weights
     scale = gamma / np.sqrt(var + epsilon)
     return [scale.astype(np.float32), (beta - mean * scale).astype(np.float32)]
@@ -22,6 +31,10 @@ def copy_weights(source, target) -> int:
     Works across front ends (Keras 3 <-> tf_keras). A BatchNormalization in the
     source whose namesake in the target is a `ChannelAffine` is folded into its
     inference-mode scale and bias.
+
+    Args:
+        source: the model to read weights from.
+        target: the model to write them to (same layer names).
 
     Returns:
         The number of layers copied.

@@ -54,6 +54,7 @@ class QuantChannelAffine(_base["ChannelAffine"]):
     """`ChannelAffine` computed as a 1x1 depthwise convolution plus bias."""
 
     def call(self, inputs):
+        """`inputs * scale + bias` per channel, `(B, H, W, C)` in and out."""
         return tf.nn.bias_add(_depthwise_1x1(inputs, self.scale), self.bias)
 
 
@@ -61,6 +62,7 @@ class QuantSoftGate(_base["SoftGate"]):
     """`SoftGate` computed as a 1x1 depthwise convolution."""
 
     def call(self, inputs):
+        """`inputs * alpha` per channel, `(B, H, W, C)` in and out."""
         alpha = self.alpha
         if self.mode != "channel":
             alpha = tf.broadcast_to(alpha, (inputs.shape[-1],))
@@ -75,6 +77,7 @@ class ChainedAdd(tf_keras.layers.Layer):
         self.partial_activation = tf_keras.activations.linear
 
     def call(self, inputs):
+        """`(a + b) + c` for a list of three same-shape tensors."""
         if len(inputs) != 3:
             raise ValueError(
                 f"ChainedAdd takes 3 inputs. Received: {len(inputs)} inputs"
@@ -82,6 +85,7 @@ class ChainedAdd(tf_keras.layers.Layer):
         return self.partial_activation(inputs[0] + inputs[1]) + inputs[2]
 
     def compute_output_shape(self, input_shape):
+        """The shape of the first input (all three are the same)."""
         return input_shape[0]
 
 
@@ -126,9 +130,11 @@ class ChainedAddQuantizeConfig(_WeightsAndOutputConfig):
     """`ChainedAdd`: 8-bit partial sum and output."""
 
     def get_activations_and_quantizers(self, layer):
+        """The partial sum `a + b`, with an 8-bit moving-average quantizer."""
         return [(layer.partial_activation, _activation_quantizer())]
 
     def set_quantize_activations(self, layer, quantize_activations):
+        """Install the quantized partial-sum activation on `layer`."""
         (layer.partial_activation,) = quantize_activations
 
 
@@ -148,6 +154,13 @@ def quantizable_twin(layer):
 
     Custom layers and 3-input Adds get their quantizable twin (a new layer of
     the same name); every other layer is kept and left to tfmot's registry.
+
+    Args:
+        layer: a layer of the float tf_keras twin.
+
+    Returns:
+        `(layer, QuantizeConfig instance or None)`; `layer` is the input
+        itself (and the config None) when it needs no twin.
     """
     kind = type(layer).__name__
     config = layer.get_config()

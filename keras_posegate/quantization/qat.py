@@ -42,6 +42,9 @@ def float_twin(model, atol: float = 1e-3, sample=None) -> tf_keras.Model:
             heatmaps on `sample`.
         sample: float32 images `(B, S, S, 3)`; default two random images.
 
+    Returns:
+        The float tf_keras model (ChannelAffine in place of BatchNormalization).
+
     Raises:
         ValueError: on a layer name or weight shape mismatch (from
             `copy_weights`), or when the outputs disagree.
@@ -85,6 +88,12 @@ def quantize(twin: tf_keras.Model) -> tf_keras.Model:
 
     Every custom layer is annotated with its QuantizeConfig (`configs.py`); the
     standard layers with tfmot's default 8-bit registry.
+
+    Args:
+        twin: the float tf_keras model from `float_twin`.
+
+    Returns:
+        The QAT tf_keras model (fake-quantized, same outputs and layer names).
     """
     import tensorflow_model_optimization as tfmot
 
@@ -107,8 +116,18 @@ def quantize(twin: tf_keras.Model) -> tf_keras.Model:
 
 
 def per_joint_mse(y_true, y_pred):
-    """Heatmap MSE per joint, `(B, J)`, so that a `(B, J)` sample weight from the
-    pipeline masks missing joints (the contract of the Keras 3 training loss)."""
+    """Heatmap MSE per joint, `(B, J)`, from `(B, H, W, J)` heatmaps.
+
+    A `(B, J)` sample weight from the pipeline then masks missing joints (the
+    contract of the Keras 3 training loss).
+
+    Args:
+        y_true: target heatmaps, `(B, H, W, J)`.
+        y_pred: predicted heatmaps, `(B, H, W, J)`.
+
+    Returns:
+        `(B, J)` mean squared error per joint.
+    """
     return tf.reduce_mean(tf.square(y_pred - y_true), axis=[1, 2])
 
 
@@ -129,6 +148,8 @@ def fine_tune(
         epochs: passes (or `steps_per_epoch` batches each).
         learning_rate: RMSprop learning rate (the paper's optimiser); low, as
             the float weights are already trained.
+        steps_per_epoch: batches per epoch; None runs the dataset to its end.
+        verbose: `fit` verbosity (0 silent).
 
     Returns:
         The Keras history dict (loss per epoch).
@@ -147,11 +168,20 @@ def fine_tune(
 
 
 def save_qat(qat_model: tf_keras.Model, config: PoseGateConfig, path: str) -> str:
-    """Save the QAT weights to `PATH.weights.h5` and the architecture to
-    `PATH.qat.json` (each written to a temporary file, then renamed).
+    """Save QAT weights to `PATH.weights.h5` and architecture to `PATH.qat.json`.
+
+    Each file is written to a temporary file, then renamed.
 
     tf_keras `.keras` files of QAT models do not reload reliably; HDF5 weights
-    plus a rebuild from the config do. Returns the weights path.
+    plus a rebuild from the config do.
+
+    Args:
+        qat_model: the model from `quantize` (fine-tuned or not).
+        config: the float model's `PoseGateConfig`, to rebuild it.
+        path: path prefix; either suffix is stripped first.
+
+    Returns:
+        The weights path.
     """
     path = _strip(path)
     with atomic_path(path + WEIGHTS_SUFFIX) as tmp:
@@ -162,7 +192,14 @@ def save_qat(qat_model: tf_keras.Model, config: PoseGateConfig, path: str) -> st
 
 
 def load_qat(path: str) -> tuple[tf_keras.Model, PoseGateConfig]:
-    """Rebuild the QAT model saved by `save_qat` and load its weights."""
+    """Rebuild the QAT model saved by `save_qat` and load its weights.
+
+    Args:
+        path: the prefix given to `save_qat` (either suffix is accepted).
+
+    Returns:
+        `(QAT tf_keras model, its PoseGateConfig)`.
+    """
     path = _strip(path)
     with open(path + CONFIG_SUFFIX) as f:
         config = PoseGateConfig(**json.load(f)["config"])
@@ -194,6 +231,10 @@ def quantize_trained_model(
         model: trained Keras 3 `PoseGateModel` (read before tfmot is imported).
         dataset: fine-tuning batches (see `fine_tune`).
         output: checkpoint path prefix (see `save_qat`).
+        epochs: fine-tuning epochs (see `fine_tune`).
+        learning_rate: fine-tuning RMSprop learning rate.
+        steps_per_epoch: batches per epoch; None runs the dataset to its end.
+        verbose: `fit` verbosity (0 silent).
 
     Returns:
         `{"weights": path, "config": path, "loss": [per epoch]}`.

@@ -29,7 +29,9 @@ def run_quantize_subprocess(
         model_path: the trained Keras 3 `.keras` model.
         output: QAT checkpoint prefix (`OUTPUT.weights.h5` + `OUTPUT.qat.json`).
         data_dir: TFRecord directory for fine-tuning (`posegate prepare`).
-        epochs, learning_rate, steps_per_epoch: fine-tuning schedule.
+        epochs: fine-tuning epochs.
+        learning_rate: fine-tuning RMSprop learning rate.
+        steps_per_epoch: batches per epoch; None reads all of `data_dir`.
         synthetic_batches: fine-tune on this many synthetic batches instead of
             `data_dir` (smoke tests and demos).
         extra_flags: more `posegate quantize` flags.
