@@ -44,8 +44,11 @@ def has_gpu() -> bool:
 
 
 def gpu_peak_mb() -> float | None:
-    """Peak GPU memory of this process so far in MiB (None without a GPU or
-    where the backend does not say)."""
+    """Peak GPU memory of this process so far, in MiB.
+
+    Returns:
+        The peak, or None without a GPU or where the backend does not say.
+    """
     if not has_gpu():
         return None
     name = current()
@@ -88,9 +91,12 @@ def to_numpy(x) -> np.ndarray:
 
 
 def inference_fn(model):
-    """`images -> outputs` for repeated inference with `model`: the model
-    itself, except on JAX, where a call outside `jit` runs (and compiles) op
-    by op, so Keras models go through the compiled `predict_on_batch`."""
+    """`images -> outputs` for repeated inference with `model`.
+
+    The model itself, except on JAX, where a call outside `jit` runs (and
+    compiles) op by op, so Keras models go through the compiled
+    `predict_on_batch`.
+    """
     if current() == "jax" and isinstance(model, keras.Model):
         return lambda images, training=False: model.predict_on_batch(images)
     return model
@@ -117,8 +123,12 @@ def is_installed(backend: str) -> bool:
 
 
 def require_tensorflow(what: str) -> None:
-    """Raise `TensorFlowOnly` (a `ValueError`, one line) when `what` needs
-    TensorFlow and the process runs another backend."""
+    """Refuse `what` outside TensorFlow.
+
+    Raises:
+        TensorFlowOnly: (a `ValueError`, one line) the process runs another
+            backend.
+    """
     if current() != "tensorflow":
         raise TensorFlowOnly(
             f"{what} is TensorFlow-only (tf.distribute); this run uses the "

@@ -10,8 +10,11 @@ from keras_posegate.models.config import PoseGateConfig
 
 
 def STEM(width: int) -> dict:  # noqa: N802 (reads as a table entry)
-    """The paper presets' stem, scaled with the width: 7x7/2 conv and one block
-    at width / 2 (1/2 resolution), then two blocks at 1/4 (docs/architecture.md)."""
+    """The paper presets' stem, scaled with the width.
+
+    A 7x7/2 conv and one block at width / 2 (1/2 resolution), then two blocks
+    at 1/4 (docs/architecture.md).
+    """
     return {"stem_width": width // 2, "stem_blocks": 2}
 
 
