@@ -89,7 +89,7 @@ def _outputs(model, images) -> np.ndarray:
 
 
 def run(out: str) -> None:
-    from keras_posegate.evaluation.evaluate import load_keras_model
+    from keras_posegate.models.saving import load_keras_model
 
     name = _backend()
     data = np.load(os.path.join(out, "inputs.npz"))
@@ -118,7 +118,7 @@ def run(out: str) -> None:
 
 
 def reload(out: str, backends: list[str]) -> None:
-    from keras_posegate.evaluation.evaluate import load_keras_model
+    from keras_posegate.models.saving import load_keras_model
 
     images = np.load(os.path.join(out, "inputs.npz"))["images"]
     for name in backends:

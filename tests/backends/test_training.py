@@ -9,7 +9,7 @@ import os
 import numpy as np
 import pytest
 
-from keras_posegate.evaluation.evaluate import load_keras_model
+from keras_posegate.models.saving import load_keras_model
 from keras_posegate.training.backend_table import benchmark_backends, side_by_side
 from keras_posegate.training.history import backup_epoch, read_history
 from tests.backends.conftest import OTHER_BACKENDS
