@@ -14,6 +14,8 @@ def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> str:
     os.makedirs(folder, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=".part")
     try:
+        # mkstemp makes the file 0600; give it the mode `open` would (umask).
+        os.fchmod(fd, 0o666 & ~_umask())
         with os.fdopen(fd, "wb") as f:
             f.write(data)
             f.flush()
@@ -24,6 +26,18 @@ def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> str:
             os.remove(tmp)
         raise
     return path
+
+
+def _umask() -> int:
+    """The process umask, read without changing it (Linux), else 0o022."""
+    try:
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except OSError:
+        pass
+    return 0o022
 
 
 def atomic_write_text(path: str | os.PathLike, text: str) -> str:
