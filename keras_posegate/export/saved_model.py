@@ -151,9 +151,8 @@ def export_saved_model(
         )
         if warmup:
             write_warmup(tmp, warmup_logs(name, module.size))
-        os.chmod(
-            tmp, 0o755
-        )  # mkdtemp makes it 0700; the server may run as another user
+        # mkdtemp makes it 0700; the model server may run as another user.
+        os.chmod(tmp, 0o755)
         os.replace(tmp, final)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
