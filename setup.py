@@ -25,6 +25,10 @@ setup(
         "opencv-python-headless>=4.9,<5",
         "absl-py>=1.4",
         "ai-edge-litert>=1.2",
+        # TF Serving's own protos (PredictionLog warm-up, PredictRequest, the gRPC
+        # stub, ModelServerConfig). Its only heavy requirement is tensorflow
+        # <3,>=2.21, which the pin above already satisfies: nothing else installs.
+        "tensorflow-serving-api>=2.21,<2.22",
         # Reads the official MPII and LSP MATLAB annotation files.
         "scipy>=1.11",
         # TensorBoard logs of training runs.

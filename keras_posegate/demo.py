@@ -2,7 +2,8 @@
 
 Steps: write a synthetic MPII-format dataset, convert it to TFRecords, train a
 model, evaluate it (Table V layout), quantization-aware fine-tune and export
-int8 and float32 TFLite, check TFLite against Keras (PCKh, latency, size),
+int8, float32 and float16 TFLite, check TFLite against Keras (PCKh, latency,
+size, GPU-delegate compatibility),
 predict on held-out images (skeleton overlays), plot the learned gates, and
 write `summary.json`.
 """
@@ -27,6 +28,12 @@ STEPS = (
     "predict",
     "gates",
 )
+
+
+# summary.json's `gpu_delegate_compatible`: exported model -> the LiteRT GPU
+# delegate takes every op (keras_posegate.litert.gpu).
+GPU_MODELS = (("tflite_float_path", "float32"), ("tflite_float16_path", "float16"),
+              ("tflite_ptq_path", "int8_ptq"), ("tflite_int8_path", "int8_qat"))  # fmt: skip
 
 
 @dataclasses.dataclass
@@ -184,11 +191,15 @@ def _deploy_steps(
                   f"--epochs={cfg.qat_epochs}", f"--learning_rate={cfg.qat_learning_rate}",
                   f"--batch_size={cfg.batch_size}")  # fmt: skip
     with step(
-        "export", "Exporting TFLite (float32, int8 PTQ, int8 QAT) and a SavedModel"
+        "export",
+        "Exporting TFLite (float32, float16, int8 PTQ, int8 QAT) and a SavedModel",
     ):
         model = load_keras_model(model_path)
         float_path, _ = tfl.write_tflite(
             tfl.convert_keras(model), exports, "float32", cfg.preset
+        )
+        f16_path, _ = tfl.write_tflite(
+            tfl.convert_keras(model, "float16"), exports, "float16", cfg.preset
         )
         ptq = tfl.convert_keras(model, "int8", _representative(model, paths), "int8")
         ptq_path, _ = tfl.write_tflite(ptq, exports, "int8", cfg.preset)
@@ -199,12 +210,14 @@ def _deploy_steps(
         )
         for path in (
             float_path,
+            f16_path,
             ptq_path,
             os.path.join(exports, "posegate_qat.tflite"),
             saved,
         ):
             log(f"    {path}")
-    return {"tflite_float_path": float_path, "tflite_ptq_path": ptq_path,
+    return {"tflite_float_path": float_path, "tflite_float16_path": f16_path,
+            "tflite_ptq_path": ptq_path,
             "tflite_int8_path": os.path.join(exports, "posegate_qat.tflite"),
             "saved_model": saved}  # fmt: skip
 
@@ -223,6 +236,7 @@ def _representative(model, paths: dict):
 def _tflite_checks(paths: dict, files: dict, step: _Steps, log) -> dict:
     from keras_posegate.evaluation.evaluate import evaluate
     from keras_posegate.litert.audit import audit_int8
+    from keras_posegate.litert.gpu import gpu_compatibility
     from keras_posegate.litert.latency import latency_ms
 
     valid = os.path.join(paths["tfrecords"], "valid")
@@ -244,6 +258,13 @@ def _tflite_checks(paths: dict, files: dict, step: _Steps, log) -> dict:
         report = audit_int8(files["tflite_int8_path"])
         out["int8_audit_passed"] = bool(report.ok)
         log(f"    int8 audit of the QAT model: {'PASS' if report.ok else 'FAIL'}")
+        out["gpu_delegate_compatible"] = gpu = {}
+        for key, label in GPU_MODELS:
+            result = gpu_compatibility(files[key])
+            gpu[label] = bool(result.compatible)
+            refused = ", ".join(f"{k} x{n}" for k, n in result.incompatible_ops.items())
+            log(f"    GPU delegate, {label}: "
+                f"{'runs whole' if result.compatible else 'refuses ' + refused}")  # fmt: skip
     return out
 
 
@@ -279,6 +300,11 @@ def format_summary(s: dict, summary_path: str) -> str:
         f"int8 (QAT) vs float32: {s['size_bytes_int8'] / s['size_bytes_float']:.2f}x the size, "
         f"{ratio:.2f}x the speed; int8 audit {'passed' if s['int8_audit_passed'] else 'FAILED'}",
         "PCKh on the synthetic validation set; latency: ai_edge_litert, XNNPACK, 2 threads.",
+        "GPU delegate runs whole: "
+        + ", ".join(
+            f"{k} {'yes' if v else 'NO'}"
+            for k, v in s["gpu_delegate_compatible"].items()
+        ),
         f"overlays: {', '.join(s['overlays'])}",
         f"gate plot: {s['gates_plot']}",
         f"models: {s['keras_model']}, {s['tflite_float_path']}, {s['tflite_int8_path']}, "

@@ -25,10 +25,14 @@ def test_demo_runs_every_step_and_writes_the_summary(tmp_path):
     for key in ("tflite_int8_path", "tflite_float_path"):
         assert os.path.getsize(summary[key]) > 10_000
     assert summary["int8_audit_passed"] is True
+    gpu = on_disk["gpu_delegate_compatible"]
+    assert set(gpu) == {"float32", "float16", "int8_ptq", "int8_qat"}
+    assert gpu["float16"] is True and gpu["float32"] is True
     assert 0.0 <= summary["pckh_int8"] <= 100.0
     assert os.path.isdir(summary["saved_model"])
     text = "\n".join(lines)
     assert "[9/9]" in text and "Ours (measured)" in text and "int8 audit" in text
+    assert "GPU delegate, float16: runs whole" in text
 
 
 def test_cosine_schedule_spans_every_step_of_the_run(tmp_path):

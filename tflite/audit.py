@@ -1,4 +1,4 @@
-"""Int8 audit of converted .tflite models (exit 1 when one computes in float).
+"""Audit converted .tflite models: int8-ness, GPU-delegate compatibility, op counts.
 
 Runs over the installed library (`make venv`, then `.venv/bin/python tflite/audit.py
 --help`); the code is `keras_posegate.litert.audit`.

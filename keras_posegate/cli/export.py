@@ -1,4 +1,5 @@
-"""Export a trained model: TFLite (float32/float16/int8/qat) or a TF Serving SavedModel."""
+"""Export a trained model: TFLite (float32/float16/int8/qat) or a TF Serving SavedModel
+(with warm-up requests, models.config and batching_parameters.txt)."""
 
 from __future__ import annotations
 
@@ -25,6 +26,9 @@ _OUT = flags.DEFINE_string("export_dir", "exports", "Output folder.")
 _NAME = flags.DEFINE_string("name", "posegate", "SavedModel name (DIR/NAME/<v>/).")
 _VERSION = flags.DEFINE_integer(
     "version", None, "SavedModel version (default next).", lower_bound=1
+)
+_WARMUP = flags.DEFINE_bool(
+    "warmup", True, "SavedModel: write assets.extra/tf_serving_warmup_requests."
 )
 _PRESET = flags.DEFINE_string("preset", None, "Preset name for the metadata.")
 _DATASET = flags.DEFINE_enum("dataset", "mpii", list(DATASETS), "Joint layout.")
@@ -92,9 +96,22 @@ def main(argv):
         model = load_keras_model(_MODEL.value)
         if _FORMAT.value == "saved_model":
             from keras_posegate.export.saved_model import export_saved_model
+            from keras_posegate.serving.configs import (
+                BATCHING_PARAMETERS,
+                MODELS_CONFIG,
+            )
+            from keras_posegate.serving.warmup import WARMUP_FILE
 
-            path = export_saved_model(model, _OUT.value, _NAME.value, _VERSION.value)
-            print(json.dumps({"saved_model": os.path.abspath(path)}))
+            path = export_saved_model(
+                model, _OUT.value, _NAME.value, _VERSION.value, _WARMUP.value
+            )
+            out = {"saved_model": os.path.abspath(path)}
+            if _WARMUP.value:
+                out["warmup"] = os.path.abspath(os.path.join(path, WARMUP_FILE))
+            for key, name in (("models_config", MODELS_CONFIG),
+                              ("batching_parameters", BATCHING_PARAMETERS)):  # fmt: skip
+                out[key] = os.path.abspath(os.path.join(_OUT.value, name))
+            print(json.dumps(out))
             return
         tflite.check_options(_QUANT.value, _IO.value)
         with contextlib.ExitStack() as scope:

@@ -24,6 +24,8 @@ def build_metadata(
     output_shape: tuple[int, int, int],
     dtypes: tuple[str, str],
     quantization: tuple[dict | None, dict | None],
+    gpu_compatible: bool | None = None,
+    preferred_delegate: str | None = None,
 ) -> dict:
     """The metadata document (the one place that defines its keys).
 
@@ -35,10 +37,14 @@ def build_metadata(
         output_shape: `(height, width, joints)` of the heatmaps.
         dtypes: input and output dtype names ("float32", "int8", "uint8").
         quantization: input and output `{"scale", "zero_point"}`, or None.
+        gpu_compatible: whether the LiteRT GPU delegate takes every op
+            (`keras_posegate.litert.gpu`); the key is left out when None.
+        preferred_delegate: "gpu" or "cpu", what the app should try first; left
+            out when None (older files have neither key: the app's own choice).
     """
     info = get_info(dataset).to_dict()
     (height, width, channels), (out_h, out_w, joints) = input_shape, output_shape
-    return {
+    document = {
         "format_version": 1,
         "model_file": model_file,
         "preset": preset,
@@ -63,6 +69,16 @@ def build_metadata(
             "input_from_heatmap": "(h + 0.5) * stride - 0.5",
         },
     }  # fmt: skip
+    if gpu_compatible is not None:
+        document["gpu_delegate_compatible"] = bool(gpu_compatible)
+    if preferred_delegate is not None:
+        if preferred_delegate not in ("gpu", "cpu"):
+            raise ValueError(
+                "preferred_delegate must be 'gpu' or 'cpu'. "
+                f"Received: preferred_delegate={preferred_delegate!r}"
+            )
+        document["preferred_delegate"] = preferred_delegate
+    return document
 
 
 def tflite_metadata(
@@ -70,6 +86,8 @@ def tflite_metadata(
     model_file: str,
     preset: str | None,
     dataset: str = "mpii",
+    gpu_compatible: bool | None = None,
+    preferred_delegate: str | None = None,
 ) -> dict:
     """The metadata of a converted model, read from its input and output tensors.
 
@@ -78,6 +96,7 @@ def tflite_metadata(
         model_file: its file name, as the app will find it.
         preset: the preset name, or None for a custom architecture.
         dataset: joint layout ("mpii" or "lsp").
+        gpu_compatible, preferred_delegate: see `build_metadata`.
     """
     from ai_edge_litert.interpreter import Interpreter
 
@@ -88,7 +107,7 @@ def tflite_metadata(
         model_file, preset, dataset,
         tuple(int(v) for v in inp["shape"][1:]), tuple(int(v) for v in out["shape"][1:]),
         (inp["dtype"].__name__, out["dtype"].__name__),
-        (_quantization(inp), _quantization(out)),
+        (_quantization(inp), _quantization(out)), gpu_compatible, preferred_delegate,
     )  # fmt: skip
 
 

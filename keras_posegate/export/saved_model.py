@@ -111,13 +111,25 @@ def next_version(base: str) -> int:
 
 
 def export_saved_model(
-    model, export_dir: str, name: str = "posegate", version: int | None = None
+    model,
+    export_dir: str,
+    name: str = "posegate",
+    version: int | None = None,
+    warmup: bool = True,
 ) -> str:
     """Write `export_dir/name/<version>/` atomically; returns its path.
+
+    With `warmup`, the version holds `assets.extra/tf_serving_warmup_requests`
+    (`keras_posegate.serving.warmup`). `export_dir/models.config` (every model
+    folder of `export_dir`) and `export_dir/batching_parameters.txt` are
+    (re)written beside it (`keras_posegate.serving.configs`).
 
     Raises:
         ValueError: when that version already exists.
     """
+    from keras_posegate.serving.configs import write_serving_configs
+    from keras_posegate.serving.warmup import warmup_logs, write_warmup
+
     base = os.path.join(export_dir, name)
     version = next_version(base) if version is None else int(version)
     final = os.path.join(base, str(version))
@@ -136,4 +148,7 @@ def export_saved_model(
                 "heatmaps": module.heatmaps,
             },
         )
+        if warmup:
+            write_warmup(tmp, warmup_logs(name, module.size))
+    write_serving_configs(export_dir)
     return final

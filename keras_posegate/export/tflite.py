@@ -5,6 +5,10 @@ model, and qat from the tf_keras QAT model. Every exported model has ONE input
 Input and output types: "float32" (RGB in [0, 1]), or "int8" / "uint8" (only
 for the integer models), whose scale and zero point go into the metadata JSON
 (`metadata.py`); the app feeds `pixel / 255` quantized with them.
+
+The Keras 3 models are converted from `gpu_friendly_graph(model)`: the same
+layers and weights with nearest upsampling as one RESIZE_NEAREST_NEIGHBOR op,
+so the LiteRT GPU delegate runs the model whole (see `keras_posegate.litert.gpu`).
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterable
 
+import keras
 import numpy as np
 import tensorflow as tf
 from tensorflow.python.framework.convert_to_constants import (
@@ -59,13 +64,50 @@ def representative_from_dataset(
     return gen
 
 
+class _ResizeNearest(keras.layers.Layer):
+    """Export-only stand-in for `UpSampling2D(interpolation="nearest")`: one
+    RESIZE_NEAREST_NEIGHBOR op (Keras lowers its upsampling to `repeat`, i.e.
+    5-D RESHAPE + TILE, which the LiteRT GPU delegate refuses). Same values:
+    output pixel `i` reads input pixel `floor(i / factor)`."""
+
+    def __init__(self, size, **kwargs):
+        super().__init__(**kwargs)
+        self.size = tuple(size)
+
+    def call(self, x):
+        height, width = x.shape[1] * self.size[0], x.shape[2] * self.size[1]
+        return tf.raw_ops.ResizeNearestNeighbor(
+            images=x,
+            size=[height, width],
+            align_corners=False,
+            half_pixel_centers=False,
+        )
+
+
+def gpu_friendly_graph(model) -> keras.Model:
+    """The model's graph with every nearest `UpSampling2D` replaced by
+    `_ResizeNearest`; every other layer (and so every weight) is shared with
+    `model`, which is left as it is."""
+
+    def swap(layer):
+        if isinstance(layer, keras.layers.UpSampling2D):
+            if layer.interpolation != "nearest" or layer.data_format != "channels_last":
+                return layer
+            return _ResizeNearest(layer.size, name=f"{layer.name}_resize")
+        return layer
+
+    flat = keras.Model(model.inputs, model.outputs, name=f"{model.name}_export")
+    return keras.models.clone_model(flat, clone_function=swap)
+
+
 def _final_heatmaps_function(model) -> tf.types.experimental.ConcreteFunction:
     size = model.config_record.input_size
     spec = tf.TensorSpec((1, size, size, 3), tf.float32, name="image")
+    graph = gpu_friendly_graph(model)
 
     @tf.function(input_signature=[spec])
     def heatmaps(image):
-        return {"heatmaps": final_heatmaps(model(image, training=False))}
+        return {"heatmaps": final_heatmaps(graph(image, training=False))}
 
     # Freeze the Keras 3 variables into constants (the converter would otherwise
     # keep resource variables, which calibration cannot read).
@@ -130,11 +172,19 @@ def write_tflite(
 ) -> tuple[str, str]:
     """Write `posegate_{quantization}.tflite` and its `.json` metadata atomically.
 
+    The metadata records whether the LiteRT GPU delegate takes every op
+    (`gpu_delegate_compatible`) and `preferred_delegate`: "gpu" for a float16
+    model it runs whole (the app's GPU choice), else "cpu" (XNNPACK).
+
     Returns:
         `(model path, metadata path)`.
     """
+    from keras_posegate.litert.gpu import gpu_compatibility
+
     name = f"posegate_{quantization}.tflite"
     path = atomic_write_bytes(os.path.join(export_dir, name), model_content)
-    metadata = tflite_metadata(model_content, name, preset, dataset)
+    gpu_ok = gpu_compatibility(model_content).compatible
+    preferred = "gpu" if gpu_ok and quantization == "float16" else "cpu"
+    metadata = tflite_metadata(model_content, name, preset, dataset, gpu_ok, preferred)
     meta_path = write_metadata(metadata, path.removesuffix(".tflite") + ".json")
     return path, meta_path

@@ -4,3 +4,14 @@ accuracy against the Keras model, and the Android decoder's golden files.
 The runnable scripts in the repository's `tflite/` folder and the `posegate
 audit` / `posegate latency` subcommands are thin layers over these modules.
 """
+
+from __future__ import annotations
+
+
+def interpreter(model: str | bytes):
+    """An `ai_edge_litert` interpreter for a `.tflite` path or flatbuffer bytes."""
+    from ai_edge_litert.interpreter import Interpreter
+
+    if isinstance(model, bytes):
+        return Interpreter(model_content=model)
+    return Interpreter(model_path=str(model))

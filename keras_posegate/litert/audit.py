@@ -1,13 +1,19 @@
-"""Int8 audit of a converted TFLite model.
+"""Audit of converted TFLite models: int8-ness, GPU-delegate compatibility, op counts.
 
-A model passes when every op computes in integers: no op reads or writes a
+Int8: a model passes when every op computes in integers: no op reads or writes a
 float32 tensor except the QUANTIZE that takes the float input at the model's
 edge and the DEQUANTIZE that gives a float output at the edge, and no
 DEQUANTIZE sits anywhere else (a float island wrapped in DEQUANTIZE/QUANTIZE is
-the failure this catches).
+the failure this catches). GPU delegate: `keras_posegate.litert.gpu`.
 
-    posegate audit exports/posegate_qat.tflite      # exit status 1 on failure
-    python tflite/audit.py exports/posegate_qat.tflite
+    posegate audit exports/*.tflite [--require_int8] [--require_gpu]
+    python tflite/audit.py exports/*.tflite [--require_int8] [--require_gpu]
+
+Prints one JSON document per model (the int8 audit's `ok`, `num_ops`,
+`op_counts`, `violations`; `int8_model`; `gpu_delegate`) and one verdict line
+per model on stderr. Exit status 1 when a model holding int8 tensors (or any
+model, with `--require_int8`) fails the int8 audit, or, with `--require_gpu`, a
+model the GPU delegate would not run whole; 2 when a file cannot be read.
 """
 
 from __future__ import annotations
@@ -15,9 +21,12 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
+import os
 import sys
 
 import numpy as np
+
+from keras_posegate.litert import interpreter
 
 FLOAT_TYPES = (np.float32, np.float16, np.float64)
 
@@ -42,17 +51,9 @@ class AuditReport:
         return dataclasses.asdict(self)
 
 
-def _interpreter(model: str | bytes):
-    from ai_edge_litert.interpreter import Interpreter
-
-    if isinstance(model, bytes):
-        return Interpreter(model_content=model)
-    return Interpreter(model_path=str(model))
-
-
 def audit_int8(model: str | bytes) -> AuditReport:
     """Audit a `.tflite` file (path) or flatbuffer (bytes); see module docstring."""
-    interp = _interpreter(model)
+    interp = interpreter(model)
     tensors = {t["index"]: t for t in interp.get_tensor_details()}
     model_inputs = {d["index"] for d in interp.get_input_details()}
     model_outputs = {d["index"] for d in interp.get_output_details()}
@@ -81,19 +82,68 @@ def audit_int8(model: str | bytes) -> AuditReport:
     return AuditReport(not violations, len(ops), counts, violations)
 
 
-def print_audits(paths: list[str]) -> int:
-    """Print the audit of each model as JSON; 0 when all pass, 1 when one fails."""
+def is_int8_model(model: str | bytes) -> bool:
+    """True when the model holds int8 / uint8 tensors (an integer model)."""
+    interp = interpreter(model)
+    return any(t["dtype"] in (np.int8, np.uint8) for t in interp.get_tensor_details())
+
+
+def audit_model(path: str) -> dict:
+    """Every check of one `.tflite` file, as a JSON-able dict."""
+    from keras_posegate.litert.gpu import gpu_compatibility
+
+    with open(path, "rb") as f:
+        content = f.read()
+    return {
+        "model": path,
+        **audit_int8(content).to_dict(),
+        "int8_model": is_int8_model(content),
+        "gpu_delegate": gpu_compatibility(content).to_dict(),
+    }
+
+
+def _verdict(result: dict, require_int8: bool) -> tuple[str, bool]:
+    if result["ok"]:
+        return "PASS", True
+    if result["int8_model"] or require_int8:
+        return "FAIL", False
+    return "not integer-only (a float model)", True
+
+
+def print_audits(
+    paths: list[str], require_int8: bool = False, require_gpu: bool = False
+) -> int:
+    """Print the audit of each model; the exit status of the module docstring."""
+    for path in paths:
+        if not os.path.isfile(path):
+            print(f"audit: no such model file: {path}", file=sys.stderr)
+            return 2
     failed = 0
     for path in paths:
-        report = audit_int8(path)
-        print(json.dumps({"model": path, **report.to_dict()}, indent=2))
-        print(f"int8 audit {path}:", "PASS" if report.ok else "FAIL", file=sys.stderr)
-        failed += not report.ok
+        try:
+            result = audit_model(path)
+        except ValueError as e:  # Not a flatbuffer LiteRT can read.
+            print(f"audit: cannot read {path} as a TFLite model: {e}", file=sys.stderr)
+            return 2
+        print(json.dumps(result, indent=2))
+        int8_text, int8_ok = _verdict(result, require_int8)
+        gpu = result["gpu_delegate"]
+        gpu_text = "runs whole" if gpu["compatible"] else (
+            "falls back to the CPU on " + ", ".join(
+                f"{name} x{n}" for name, n in gpu["incompatible_ops"].items()))  # fmt: skip
+        print(f"int8 audit {path}: {int8_text}", file=sys.stderr)
+        print(f"GPU delegate {path}: {gpu_text}", file=sys.stderr)
+        failed += (not int8_ok) or (require_gpu and not gpu["compatible"])
     return 1 if failed else 0
 
 
 def main(argv: list[str] | None = None) -> int:
-    """`python tflite/audit.py MODEL [MODEL ...]`."""
+    """`python tflite/audit.py MODEL [MODEL ...] [--require_int8] [--require_gpu]`."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("models", nargs="+", help=".tflite models")
-    return print_audits(parser.parse_args(argv).models)
+    parser.add_argument("--require_int8", action="store_true",
+                        help="fail any model that is not integer-only")  # fmt: skip
+    parser.add_argument("--require_gpu", action="store_true",
+                        help="fail any model the GPU delegate would not run whole")  # fmt: skip
+    args = parser.parse_args(argv)
+    return print_audits(args.models, args.require_int8, args.require_gpu)

@@ -11,7 +11,8 @@ import pytest
 
 from keras_posegate.models.saving import load_keras_model
 from keras_posegate.training.backend_table import benchmark_backends, side_by_side
-from keras_posegate.training.history import backup_epoch, read_history
+from keras_posegate.training.backup import backup_epoch
+from keras_posegate.training.history import read_history
 from tests.backends.conftest import OTHER_BACKENDS
 from tests.training.conftest import TINY_MODEL, mpii_dir, tiny_config  # noqa: F401
 from tests.training.helpers import posegate, run_python

@@ -120,8 +120,18 @@ def test_scripts_run_from_the_shell(converted):
     _, _, paths = converted
     ok = _run(sys.executable, "tflite/audit.py", paths["int8"])
     assert ok.returncode == 0 and '"ok": true' in ok.stdout
-    bad = _run(sys.executable, "tflite/audit.py", paths["float32"], paths["int8"])
+    both = [paths["float32"], paths["int8"]]
+    # A float model is not an int8 failure unless int8 is required.
+    floats = _run(sys.executable, "tflite/audit.py", *both)
+    assert floats.returncode == 0 and "a float model" in floats.stderr
+    bad = _run(sys.executable, "tflite/audit.py", *both, "--require_int8")
     assert bad.returncode == 1 and "FAIL" in bad.stderr and "PASS" in bad.stderr
+    gpu = _run(sys.executable, "tflite/audit.py", *both, "--require_gpu")
+    assert gpu.returncode == 0 and gpu.stderr.count("runs whole") == 2
+    missing = _run(sys.executable, "tflite/audit.py", "nope.tflite")
+    assert (
+        missing.returncode == 2 and "no such model file: nope.tflite" in missing.stderr
+    )
 
 
 def test_audit_and_latency_subcommands(converted):
@@ -130,8 +140,11 @@ def test_audit_and_latency_subcommands(converted):
     audited = _run(posegate, "audit", paths["int8"])
     assert audited.returncode == 0, audited.stderr
     assert json.loads(audited.stdout)["ok"] is True
-    refused = _run(posegate, "audit", paths["float32"])
+    refused = _run(posegate, "audit", "--require_int8", paths["float32"])
     assert refused.returncode == 1 and '"ok": false' in refused.stdout
+    report = json.loads(_run(posegate, "audit", paths["float32"]).stdout)
+    assert report["int8_model"] is False and report["op_counts"]["CONV_2D"] > 0
+    assert report["gpu_delegate"]["compatible"] is True
     timed = _run(posegate, "latency", "--runs", "2", "--threads", "1", paths["int8"])
     assert timed.returncode == 0, timed.stderr
     row = json.loads(timed.stdout)["posegate_int8.tflite"]

@@ -1,0 +1,1 @@
+"""TF Serving extras: warm-up requests, model server configs, a client."""
