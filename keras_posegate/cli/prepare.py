@@ -7,13 +7,14 @@ import json
 from absl import flags
 
 from keras_posegate.cli import _validate
+from keras_posegate.datasets.common import SPLITS
 from keras_posegate.datasets.info import DATASETS
 
 FLAGS = flags.FLAGS
 flags.DEFINE_enum("dataset", None, list(DATASETS), "Dataset format to read.")
 flags.DEFINE_string("source", None, "Dataset directory (annotations + images/).")
 flags.DEFINE_string("out", None, "Output directory for the TFRecords.")
-flags.DEFINE_enum("split", "train", ["train", "valid", "test"], "Split to convert.")
+flags.DEFINE_enum("split", "train", list(SPLITS), "Split to convert.")
 flags.DEFINE_integer("num_shards", 16, "Number of TFRecord shards.", lower_bound=1)
 flags.DEFINE_string("images_dir", None, "Images directory (default SOURCE/images).")
 flags.mark_flags_as_required(["dataset", "source", "out"])

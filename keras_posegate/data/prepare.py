@@ -15,10 +15,10 @@ import os
 from pathlib import Path
 
 from keras_posegate.data.tfrecords import WriteReport, write_tfrecords
+from keras_posegate.datasets.common import SPLITS
 from keras_posegate.datasets.records import PersonRecord
 from keras_posegate.errors import DataError
 
-SPLITS = ("train", "valid", "test")
 MPII_TEST_REFUSED = (
     "--split test: MPII test persons have no joint annotations (the benchmark "
     "scores them on the MPII server), so there is nothing to train or evaluate "
