@@ -132,7 +132,7 @@ def _train_steps(cfg: DemoConfig, paths: dict, step: _Steps, log) -> dict:
 
 def _schedule(cfg: DemoConfig, paths: dict) -> list:
     """The warm-up + cosine learning-rate callback over the whole run."""
-    from keras_posegate.data.tfrecords import read_manifest
+    from keras_posegate.data.shards import read_manifest
     from keras_posegate.training.schedule import WarmupCosine
 
     manifest = read_manifest(os.path.join(paths["tfrecords"], "train"))

@@ -2,7 +2,8 @@
 
 from keras_posegate.data.parser import AugmentConfig, EvalParser, TrainParser
 from keras_posegate.data.pipeline import SkipCounter, SkipReport, build_dataset
-from keras_posegate.data.tfrecords import WriteReport, read_manifest, write_tfrecords
+from keras_posegate.data.shards import read_manifest
+from keras_posegate.data.tfrecords import WriteReport, write_tfrecords
 
 __all__ = [
     "AugmentConfig",

@@ -84,7 +84,7 @@ def benchmark_data(
     """
     from keras_posegate.codec import HeatmapCodec
     from keras_posegate.data.pipeline import build_dataset
-    from keras_posegate.data.tfrecords import read_manifest
+    from keras_posegate.data.shards import read_manifest
     from keras_posegate.datasets.info import get_info
 
     if num_batches < 1:

@@ -23,7 +23,7 @@ import numpy as np
 import tensorflow as tf
 
 from keras_posegate.data.options import available_cores
-from keras_posegate.data.tfrecords import read_manifest, scan_shard
+from keras_posegate.data.shards import read_manifest, scan_shard
 from keras_posegate.datasets.records import PersonRecord
 from keras_posegate.errors import DataError
 

@@ -7,7 +7,7 @@ Layout of an output directory:
 
 Each shard is written under a temporary name and renamed when complete; the
 manifest (dataset, joint count, records per shard) is written after all shards.
-A reader (`read_manifest`) refuses a directory without one. Writing into a
+A reader (`shards.read_manifest`) refuses a directory without one. Writing into a
 complete directory keeps the old dataset whole until the new manifest replaces
 it: the new shards take names the old manifest does not use (`.b.tfrecord`
 twins, alternating), and the old shards are removed after the swap.
@@ -19,7 +19,6 @@ import dataclasses
 import json
 import os
 import re
-import struct
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -28,11 +27,10 @@ import numpy as np
 import tensorflow as tf
 
 from keras_posegate import fileio
+from keras_posegate.data.shards import FORMAT_VERSION, MANIFEST
 from keras_posegate.datasets.info import get_info
 from keras_posegate.datasets.records import PersonRecord
 
-MANIFEST = "manifest.json"
-FORMAT_VERSION = 1
 _TMP_SUFFIX = ".incomplete"  # temporaries of older versions (cleaned up)
 _SHARD_NAME = re.compile(r"^[A-Za-z0-9_]+-\d{5}-of-\d{5}(\.b)?\.tfrecord$")
 
@@ -304,102 +302,3 @@ def _write_manifest(out: Path, dataset_name: str, num_joints: int, report: Write
         "flagged": report.flagged,
     }
     fileio.atomic_write_json(out / MANIFEST, manifest, indent=2)
-
-
-def read_manifest(directory: str | os.PathLike) -> dict:
-    """The manifest of a TFRecord directory; refuses incomplete directories.
-
-    Raises:
-        FileNotFoundError: no `manifest.json` (not written by `write_tfrecords`,
-            or interrupted before it finished), or a listed shard is missing.
-    """
-    directory = Path(directory)
-    path = directory / MANIFEST
-    if not path.is_file():
-        raise FileNotFoundError(
-            f"{directory} has no {MANIFEST}: it is not a complete TFRecord directory "
-            "(written by `posegate prepare`, which writes the manifest last; an "
-            "interrupted run leaves none). Re-run `posegate prepare`."
-        )
-    manifest = json.loads(path.read_text())
-    for shard in manifest["shards"]:
-        if not (directory / shard["file"]).is_file():
-            raise FileNotFoundError(
-                f"{directory / shard['file']} is listed in {path} but does not exist."
-            )
-    return manifest
-
-
-def count_complete_records(path: str | os.PathLike) -> int:
-    """Number of whole records at the start of a TFRecord file (walks the
-    length-prefixed framing; a truncated tail is not counted). CRCs are not
-    checked here; the reader checks them."""
-    size = os.path.getsize(path)
-    count, offset = 0, 0
-    with open(path, "rb") as f:
-        while offset + 12 <= size:
-            f.seek(offset)
-            (length,) = struct.unpack("<Q", f.read(8))
-            end = offset + 12 + length + 4
-            if end > size:
-                break
-            count, offset = count + 1, end
-    return count
-
-
-@dataclasses.dataclass
-class ShardScan:
-    """What `scan_shard` found in one shard.
-
-    Attributes:
-        segments: `(start, count)` runs of good records, in file order.
-        truncated: records the manifest lists but the file cut off.
-        corrupt: records that fail their CRC (with every record after one
-            whose length header is damaged: the framing is lost there).
-    """
-
-    segments: list[tuple[int, int]]
-    truncated: int
-    corrupt: int
-
-    @property
-    def readable(self) -> int:
-        return sum(count for _, count in self.segments)
-
-
-def _read_until_error(path: str, start: int, count: int) -> tuple[int, bool]:
-    """(records read from `start` before a CRC error, whether one occurred)."""
-    read = tf.Variable(0, dtype=tf.int64, trainable=False)
-    ds = tf.data.TFRecordDataset(path).skip(start).take(count)
-    ds = ds.map(lambda r: (read.assign_add(1), tf.strings.length(r))[1])
-    try:
-        ds.reduce(np.int64(0), lambda n, _: n + 1)
-    except tf.errors.DataLossError:
-        return int(read.numpy()), True
-    return int(read.numpy()), False
-
-
-def scan_shard(path: str | os.PathLike, expected: int) -> ShardScan:
-    """Check every record of a shard (framing and CRCs, with TensorFlow's own
-    reader) so that a damaged record is skipped and counted, never silently
-    taken with the rest of its shard.
-
-    Args:
-        path: the shard file.
-        expected: records the manifest lists for it.
-    """
-    path = os.fspath(path)
-    complete = min(count_complete_records(path), int(expected))
-    segments, corrupt, start = [], 0, 0
-    while start < complete:
-        read, failed = _read_until_error(path, start, complete - start)
-        if read:
-            segments.append((start, read))
-        if not failed:
-            break
-        if read == 0 and corrupt and start > 0:  # the framing is lost: stop
-            corrupt += complete - start
-            break
-        corrupt += 1
-        start += read + 1
-    return ShardScan(segments, int(expected) - complete, corrupt)
