@@ -4,6 +4,7 @@ import json
 import os
 
 import cv2
+import pytest
 
 from keras_posegate.demo import DemoConfig, run_demo
 
@@ -28,7 +29,10 @@ def test_demo_runs_every_step_and_writes_the_summary(tmp_path):
     gpu = on_disk["gpu_delegate_compatible"]
     assert set(gpu) == {"float32", "float16", "int8_ptq", "int8_qat"}
     assert gpu["float16"] is True and gpu["float32"] is True
-    assert 0.0 <= summary["pckh_int8"] <= 100.0
+    # The float32 TFLite export computes what the Keras model does: the same
+    # PCKh on the same people (a near-tie may move one joint of 60 people).
+    assert summary["pckh_float"] == pytest.approx(summary["pckh_keras"], abs=1.0)
+    assert isinstance(summary["pckh_int8"], float)
     assert os.path.isdir(summary["saved_model"])
     text = "\n".join(lines)
     assert "[9/9]" in text and "Ours (measured)" in text and "int8 audit" in text

@@ -9,12 +9,12 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
+from keras_posegate.data.samples import sample_images
 from keras_posegate.export import tflite as export_tflite
 from keras_posegate.litert import gpu
 from keras_posegate.litert.accuracy import run_tflite
 from keras_posegate.models import PoseGateModel
 from keras_posegate.models.posegate_model import final_heatmaps
-from keras_posegate.quantization.synthetic import make_dataset, make_examples
 
 SMALL = dict(
     num_stacks=2, width=16, input_size=64, depth=2, bottom_blocks=1, stem_width=8
@@ -76,11 +76,11 @@ def test_keras_upsampling_as_is_is_refused(model):
 
 @pytest.mark.parametrize("quantization", ["float32", "float16", "int8"])
 def test_every_keras_export_runs_whole_on_the_gpu(model, quantization, tmp_path):
-    examples = make_examples(8, 64, seed=2)
+    examples = {"images": sample_images(64, 8, seed=2)}
     rep, io = None, "float32"
     if quantization == "int8":
         rep = export_tflite.representative_from_dataset(
-            make_dataset(examples, 2, batch_size=4), 2
+            tf.data.Dataset.from_tensor_slices(examples["images"]).batch(4), 2
         )
         io = "int8"
     content = export_tflite.convert_keras(model, quantization, rep, io)
