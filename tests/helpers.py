@@ -124,3 +124,15 @@ def run_model_test(model, tmp_path, num_joints: int = 16):
     for a, b in zip(expected, got, strict=True):
         np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-4)
     return loaded
+
+
+def randomize_gates_and_norms(model, rng):
+    """Non-trivial gates and BN statistics (uniform 0.3-1), so that copies,
+    exports and other backends are really checked; returns `model`."""
+    for layer in model.layers:
+        if type(layer).__name__ in ("SoftGate", "BatchNormalization"):
+            layer.set_weights(
+                [rng.uniform(0.3, 1.0, w.shape).astype("float32")
+                 for w in layer.get_weights()]
+            )  # fmt: skip
+    return model

@@ -41,22 +41,25 @@ def positive(*names: str) -> None:
         )
 
 
+def _numbers(value, count: int, what: str) -> list[float]:
+    """`value` (a list flag) as `count` numbers, or a `ValidationError`."""
+    try:
+        numbers = [float(v) for v in value]
+    except ValueError as e:
+        raise flags.ValidationError(f"must be {what} ({e})") from e
+    if len(numbers) != count:
+        raise flags.ValidationError(f"must be {what}, got {len(numbers)}")
+    return numbers
+
+
 def person_box(name: str) -> None:
     """`--NAME`, when given, is `x,y,w,h` numbers with w > 0 and h > 0."""
 
     def check(value) -> bool:
-        if value is None:
-            return True
-        try:
-            numbers = [float(v) for v in value]
-        except ValueError as e:
-            raise flags.ValidationError(f"must be 4 numbers x,y,w,h ({e})") from e
-        if len(numbers) != 4:
-            raise flags.ValidationError(
-                f"must be 4 numbers x,y,w,h, got {len(numbers)}"
-            )
-        if numbers[2] <= 0 or numbers[3] <= 0:
-            raise flags.ValidationError("width and height must be > 0")
+        if value is not None:
+            numbers = _numbers(value, 4, "4 numbers x,y,w,h")
+            if numbers[2] <= 0 or numbers[3] <= 0:
+                raise flags.ValidationError("width and height must be > 0")
         return True
 
     flags.register_validator(name, check)
@@ -66,14 +69,8 @@ def point(name: str) -> None:
     """`--NAME`, when given, is two numbers `x,y`."""
 
     def check(value) -> bool:
-        if value is None:
-            return True
-        try:
-            numbers = [float(v) for v in value]
-        except ValueError as e:
-            raise flags.ValidationError(f"must be two numbers x,y ({e})") from e
-        if len(numbers) != 2:
-            raise flags.ValidationError(f"must be two numbers x,y, got {len(numbers)}")
+        if value is not None:
+            _numbers(value, 2, "two numbers x,y")
         return True
 
     flags.register_validator(name, check)

@@ -27,6 +27,7 @@ from keras_posegate.inference import KerasPredictor, predict_image
 from keras_posegate.losses import MaskedHeatmapMSE, heatmap_mse
 from keras_posegate.models import PoseGateModel
 from keras_posegate.models.presets import preset_names
+from tests.helpers import randomize_gates_and_norms
 
 SMALL = dict(num_stacks=2, width=16, input_size=32, depth=1, bottom_blocks=1,
              stem_width=8)  # fmt: skip
@@ -47,12 +48,7 @@ def make(out: str) -> None:
     rng = np.random.default_rng(0)
     for i, overrides in enumerate(SWEEP):
         model = PoseGateModel(**SMALL, **overrides)
-        for layer in model.layers:  # non-trivial gates and BN statistics
-            if type(layer).__name__ in ("SoftGate", "BatchNormalization"):
-                layer.set_weights(
-                    [rng.uniform(0.3, 1.0, w.shape).astype("float32")
-                     for w in layer.get_weights()]
-                )  # fmt: skip
+        randomize_gates_and_norms(model, rng)
         model.save(os.path.join(out, f"sweep_{i}.keras"))
     side = SMALL["input_size"] // 4
     weights = np.ones((2, 16), np.float32)

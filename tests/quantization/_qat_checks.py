@@ -17,18 +17,12 @@ from keras_posegate.data.samples import sample_dataset, sample_images  # noqa: E
 from keras_posegate.models import PoseGateModel, build_graph  # noqa: E402
 from keras_posegate.quantization import qat  # noqa: E402
 from tests.helpers import TINY as SMALL  # noqa: E402  (PYTHONPATH: the repo)
+from tests.helpers import randomize_gates_and_norms  # noqa: E402
 
 
 def trained_like_model():
     model = PoseGateModel(**SMALL)
-    rng = np.random.default_rng(0)
-    for layer in model.layers:  # non-trivial gates and BN statistics
-        if type(layer).__name__ in ("SoftGate", "BatchNormalization"):
-            layer.set_weights(
-                [rng.uniform(0.3, 1.0, w.shape).astype("float32")
-                 for w in layer.get_weights()]
-            )  # fmt: skip
-    return model
+    return randomize_gates_and_norms(model, np.random.default_rng(0))
 
 
 def main(out_dir):
