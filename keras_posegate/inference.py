@@ -21,12 +21,16 @@ from keras_posegate.models.posegate_model import final_heatmaps
 
 
 class KerasPredictor:
-    """Runs a `.keras` `PoseGateModel` (loaded with safe mode on)."""
+    """Runs a Keras 3 `PoseGateModel`.
 
-    def __init__(self, path: str):
+    Args:
+        model: a `.keras` path (loaded with safe mode on) or a model in memory.
+    """
+
+    def __init__(self, model):
         from keras_posegate.models.saving import load_keras_model
 
-        self.model = load_keras_model(path)
+        self.model = load_keras_model(model) if isinstance(model, str) else model
         self.input_size = int(self.model.input_shape[1])
 
     def heatmaps(self, images: np.ndarray) -> np.ndarray:
@@ -161,38 +165,39 @@ def box_crop(box: Sequence[float] | None, image_shape, input_size: int) -> np.nd
     """`(2, 3)` affine from the image to the square model input.
 
     `box` is `x, y, w, h` in pixels (None: the whole image); the crop is the
-    square of side `max(w, h)` centred on the box (letterboxed, no distortion),
-    with the pixel-centred convention of `keras_posegate.data.augment`.
+    square of side `max(w, h)` centred on the box (letterboxed, no distortion):
+    `keras_posegate.data.augment.box_center_scale` and `crop_matrix`, the
+    transform of the training parser and of the SavedModel.
     """
+    from keras_posegate.data import augment
+
     height, width = image_shape[:2]
     x, y, w, h = box if box is not None else (0.0, 0.0, float(width), float(height))
     if w <= 0 or h <= 0:
         raise ValueError(
             f"box width and height must be > 0. Received: box={tuple(box)}"
         )
-    cx, cy = x + w / 2.0 - 0.5, y + h / 2.0 - 0.5
-    k = input_size / max(w, h)
-    half = (input_size - 1) / 2.0
-    return np.array([[k, 0.0, half - k * cx], [0.0, k, half - k * cy]], np.float32)
+    center, scale = augment.box_center_scale((x, y, w, h))
+    return augment.crop_matrix(center, scale, 0.0, input_size).numpy()
 
 
 def center_scale_crop(center, scale: float, input_size: int) -> np.ndarray:
     """The affine of an MPII-style centre and scale (box side = 200 * scale)."""
-    side = 200.0 * float(scale)
-    x, y = float(center[0]) - side / 2.0 + 0.5, float(center[1]) - side / 2.0 + 0.5
-    return box_crop((x, y, side, side), (1, 1), input_size)
+    from keras_posegate.data import augment
+
+    return augment.crop_matrix(center, float(scale), 0.0, input_size).numpy()
 
 
 def predict_image(predictor, image_bgr: np.ndarray, affine: np.ndarray | None = None):
     """`(joints (J, 2) in image pixels, scores (J,))` for one BGR image."""
-    from keras_posegate.data.augment import crop_to_original
+    from keras_posegate.data import augment
 
     size = predictor.input_size
     if affine is None:
         affine = box_crop(None, image_bgr.shape, size)
-    crop = cv2.warpAffine(image_bgr, affine, (size, size), flags=cv2.INTER_LINEAR)
-    rgb = cv2.cvtColor(crop, cv2.COLOR_BGR2RGB).astype(np.float32) / 255.0
+    rgb = cv2.cvtColor(image_bgr, cv2.COLOR_BGR2RGB)
+    crop = augment.warp_image(rgb, affine, size).numpy().astype(np.float32) / 255.0
     codec = HeatmapCodec(size)
-    coords, scores = codec.decode(predictor.heatmaps(rgb[None]))
-    joints = crop_to_original(codec.heatmap_to_input(coords[0]), affine)
+    coords, scores = codec.decode(predictor.heatmaps(crop[None]))
+    joints = augment.crop_to_original(codec.heatmap_to_input(coords[0]), affine)
     return joints.astype(np.float32), scores[0]

@@ -116,3 +116,30 @@ def test_a_missing_model_is_named(tmp_path):
     missing = str(tmp_path / "nowhere.tflite")
     with pytest.raises(FileNotFoundError, match="nowhere.tflite: no such model"):
         load_predictor(missing)
+
+
+def test_predict_feeds_the_model_the_crop_the_eval_parser_makes(tmp_path):
+    # PNG: lossless, so the two decoders agree and only the transform is compared.
+    import tensorflow as tf
+
+    from keras_posegate.data.parser import decode_crop
+    from keras_posegate.inference import center_scale_crop
+
+    class Recorder:  # a predictor that keeps what it is given
+        input_size = 64
+
+        def heatmaps(self, images):
+            self.images = images
+            return np.zeros((1, 16, 16, 16), np.float32)
+
+    image_path = str(tmp_path / "person.png")
+    rng = np.random.default_rng(1)
+    cv2.imwrite(image_path, rng.integers(0, 255, (90, 120, 3), dtype=np.uint8))
+    recorder = Recorder()
+    affine = center_scale_crop((60.0, 40.0), 0.4, 64)
+    predict_image(recorder, cv2.imread(image_path), affine)
+    with open(image_path, "rb") as f:
+        encoded = tf.constant(f.read())
+    parsed = decode_crop(encoded, tf.constant(affine), 64).numpy() / 255.0
+    np.testing.assert_allclose(recorder.images[0], parsed, atol=1e-6)
+    assert recorder.images[0].std() > 0.1  # a real crop of the noise image

@@ -52,6 +52,27 @@ def crop_matrix(
     return tf.where(tf.cast(flip, tf.bool), flipped, matrix)
 
 
+def box_center_scale(box, pixel_std=PIXEL_STD):
+    """Centre and scale of the square crop that letterboxes a box.
+
+    The square's side is the box's longer side, so `crop_matrix` of the result
+    fits the whole box into the crop without distortion, centred, the rest
+    filled with zeros (`warp_image`): the crop of `posegate predict --box` and
+    of the SavedModel's `serving_default` (the box is the whole image there).
+
+    Args:
+        box: `(x, y, w, h)`: left and top edges, width and height in pixels
+            (`(0, 0, W, H)` is a whole `W x H` image); numbers or scalar tensors.
+        pixel_std: pixels per unit of scale (200, the MPII convention).
+
+    Returns:
+        `(center (2,), scale ())` float32 tensors, pixel centres at integers.
+    """
+    x, y, w, h = (tf.cast(v, tf.float32) for v in box)
+    center = tf.stack([x + w / 2.0 - 0.5, y + h / 2.0 - 0.5])
+    return center, tf.maximum(w, h) / pixel_std
+
+
 def invert_affine(matrix):
     """Inverse of a `(2, 3)` affine (tf). Returns `(2, 3)` float32."""
     matrix = tf.cast(matrix, tf.float32)

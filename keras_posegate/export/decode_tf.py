@@ -1,4 +1,4 @@
-"""Heatmap decoding and image preparation in TensorFlow, for in-graph serving.
+"""Heatmap decoding in TensorFlow, for in-graph serving.
 
 Mirrors `keras_posegate.codec.HeatmapCodec.decode` (argmax, then a quarter pixel
 toward the higher neighbour, interior pixels only) and its coordinate
@@ -30,31 +30,3 @@ def decode_heatmaps(heatmaps: tf.Tensor) -> tuple[tf.Tensor, tf.Tensor]:
     fx = tf.cast(x, tf.float32) + 0.25 * tf.sign(dx) * inner_x
     fy = tf.cast(y, tf.float32) + 0.25 * tf.sign(dy) * inner_y
     return tf.stack([fx, fy], axis=-1), scores
-
-
-def letterbox(image: tf.Tensor, size: int) -> tuple[tf.Tensor, tf.Tensor, tf.Tensor]:
-    """Resize a `(h, w, 3)` image to fit `size x size` keeping its aspect ratio,
-    centred on a black canvas.
-
-    Returns:
-        `(canvas float32 [0, 1] (size, size, 3), scale (2,) new/old for x and y,
-        offset (2,) x and y of the image's top-left on the canvas)`.
-    """
-    hw = tf.cast(tf.shape(image)[:2], tf.float32)
-    ratio = size / tf.reduce_max(hw)
-    new_hw = tf.maximum(tf.round(hw * ratio), 1.0)
-    resized = tf.image.resize(
-        tf.cast(image, tf.float32) / 255.0, tf.cast(new_hw, tf.int32), "bilinear"
-    )
-    pad = tf.floor((size - new_hw) / 2)
-    canvas = tf.image.pad_to_bounding_box(
-        resized, tf.cast(pad[0], tf.int32), tf.cast(pad[1], tf.int32), size, size
-    )
-    scale_xy = tf.reverse(new_hw / hw, [0])
-    return canvas, scale_xy, tf.reverse(pad, [0])
-
-
-def input_to_original(xy: tf.Tensor, scale_xy: tf.Tensor, offset_xy: tf.Tensor):
-    """Map input-canvas pixels back to original-image pixels (inverse of
-    `letterbox`, pixel centres at integers)."""
-    return (xy - offset_xy + 0.5) / scale_xy - 0.5

@@ -6,8 +6,9 @@ complete. Signatures (input names explicit):
 - `serving_default(image_bytes: string [B])`: encoded images (JPEG / PNG / BMP /
   GIF; the REST form `{"instances": [{"b64": "..."}]}`). Each image is the whole
   person box: letterboxed to the model's input size (aspect ratio kept, centred
-  on black), run, decoded in-graph (argmax + quarter-pixel shift) and mapped
-  back. Returns `keypoints` `(B, J, 2)` (x, y) in original-image pixels and
+  on black) by the training parser's crop transform (`data.augment`:
+  `box_center_scale`, `crop_matrix`, `warp_image`, as `posegate predict` does),
+  run, decoded in-graph (argmax + quarter-pixel shift) and mapped back. Returns `keypoints` `(B, J, 2)` (x, y) in original-image pixels and
   `scores` `(B, J)` (heatmap maxima). Undecodable images fail with the decoder's
   "Unknown image file format" error, images over `max_pixels` or `max_bytes`
   with "image too large".
@@ -23,11 +24,8 @@ import os
 import tensorflow as tf
 
 from keras_posegate.codec import STRIDE
-from keras_posegate.export.decode_tf import (
-    decode_heatmaps,
-    input_to_original,
-    letterbox,
-)
+from keras_posegate.data import augment
+from keras_posegate.export.decode_tf import decode_heatmaps
 from keras_posegate.fileio import atomic_dir
 from keras_posegate.models.posegate_model import final_heatmaps
 
@@ -81,8 +79,12 @@ class PoseServingModule(tf.Module):
             )
         ]  # fmt: skip
         with tf.control_dependencies(checks):
-            canvas, scale, offset = letterbox(image, self.size)
-        return canvas, tf.concat([scale, offset], 0)
+            height, width = tf.unstack(tf.shape(image)[:2])
+            box = augment.box_center_scale((0, 0, width, height))
+            matrix = augment.crop_matrix(*box, 0.0, self.size)
+            canvas = augment.warp_image(image, matrix, self.size)
+        inverse = augment.invert_affine(matrix)
+        return tf.cast(canvas, tf.float32) / 255.0, tf.reshape(inverse, [6])
 
     def _from_bytes(self, image_bytes):
         canvases, geometry = tf.map_fn(
@@ -90,12 +92,13 @@ class PoseServingModule(tf.Module):
             image_bytes,
             fn_output_signature=(
                 tf.TensorSpec([self.size, self.size, 3], tf.float32),
-                tf.TensorSpec([4], tf.float32),
+                tf.TensorSpec([6], tf.float32),
             ),
         )
         _, xy, scores = self._run(canvases)
-        scale, offset = geometry[:, None, :2], geometry[:, None, 2:]
-        return {"keypoints": input_to_original(xy, scale, offset), "scores": scores}
+        inverse = tf.reshape(geometry, [-1, 2, 3])  # crop -> original, per image
+        keypoints = tf.einsum("bij,bkj->bki", inverse[:, :, :2], xy)
+        return {"keypoints": keypoints + inverse[:, None, :, 2], "scores": scores}
 
     def _from_pixels(self, image):
         heatmaps, xy, scores = self._run(tf.cast(image, tf.float32) / 255.0)

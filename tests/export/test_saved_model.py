@@ -13,6 +13,7 @@ import tensorflow as tf
 from keras_posegate.codec import HeatmapCodec
 from keras_posegate.export.saved_model import PoseServingModule, export_saved_model
 from keras_posegate.fileio import dir_mode
+from keras_posegate.inference import KerasPredictor, box_crop, predict_image
 from keras_posegate.models import PoseGateModel
 from tests.helpers import TINY as SMALL
 
@@ -61,19 +62,28 @@ def test_signatures_have_explicit_input_names(exported):
 def test_rest_request_matches_keras_keypoints(exported):
     model, _, _, loaded = exported
     rng = np.random.default_rng(0)
-    # A 128x96 image: letterboxed to 64x64 (scale 0.5, 8 px side bars).
+    # A 128x96 image: letterboxed to 64x64 by the parser's crop transform
+    # (scale 0.5, rows y -> 0.5 * y + 8 - 0.25: centred, pixel centres at integers).
     image = (rng.uniform(size=(96, 128, 3)) * 255).astype(np.uint8)
     out = _serve(loaded, _request([image, image]))
     assert out["keypoints"].shape == (2, 16, 2) and out["scores"].shape == (2, 16)
-    canvas = np.zeros((64, 64, 3), np.float32)
-    canvas[8:56] = tf.image.resize(image / 255.0, (48, 64)).numpy()
+    matrix = np.array([[0.5, 0.0, -0.25], [0.0, 0.5, 7.75]], np.float32)
+    np.testing.assert_allclose(box_crop(None, image.shape, 64), matrix, atol=1e-6)
+    canvas = tf.raw_ops.ImageProjectiveTransformV3(
+        images=image[None], transforms=[[2.0, 0, 0.5, 0, 2.0, -15.5, 0, 0]],
+        output_shape=[64, 64], fill_value=0.0, interpolation="BILINEAR",
+    )[0].numpy().astype(np.float32) / 255.0  # fmt: skip
+    assert canvas[:8].max() == 0 and canvas[56:].max() == 0
+    assert canvas[8:56].mean() > 0.4  # the image's rows, its mean near 0.5
     heatmaps = model.predict(canvas[None], verbose=0)[-1]
     codec = HeatmapCodec(64)
     coords, scores = codec.decode(heatmaps)
     xy = codec.heatmap_to_input(coords[0])
-    expected = (xy - np.array([0.0, 8.0]) + 0.5) / 0.5 - 0.5
+    expected = (xy - matrix[:, 2]) / 0.5
     np.testing.assert_allclose(out["keypoints"][0].numpy(), expected, atol=1e-3)
     np.testing.assert_allclose(out["scores"][0].numpy(), scores[0], atol=1e-5)
+    joints, _ = predict_image(KerasPredictor(model), image[..., ::-1].copy())
+    np.testing.assert_allclose(out["keypoints"][0].numpy(), joints, atol=1e-3)
 
 
 def test_heatmaps_signature(exported):

@@ -15,9 +15,8 @@ import pytest
 import tensorflow as tf
 from google.protobuf import text_format
 
-from keras_posegate.codec import HeatmapCodec
-from keras_posegate.export.decode_tf import input_to_original, letterbox
 from keras_posegate.export.saved_model import export_saved_model
+from keras_posegate.inference import KerasPredictor, predict_image
 from keras_posegate.models import PoseGateModel
 from keras_posegate.serving import client, configs, warmup
 
@@ -35,14 +34,10 @@ def exported(tmp_path_factory):
 
 
 def _keras_keypoints(model, encoded: bytes) -> np.ndarray:
-    """What the Keras model gives for one encoded image, mapped back to it."""
-    image = tf.io.decode_image(encoded, channels=3, expand_animations=False)
-    canvas, scale, offset = letterbox(image, 64)
-    heatmaps = model.predict(canvas.numpy()[None], verbose=0)[-1]
-    codec = HeatmapCodec(64)
-    coords, _ = codec.decode(heatmaps)
-    xy = codec.heatmap_to_input(coords[0]).astype(np.float32)
-    return input_to_original(xy, scale, offset).numpy()
+    """What `posegate predict` gives for one encoded image (whole-image box)."""
+    rgb = tf.io.decode_image(encoded, channels=3, expand_animations=False).numpy()
+    joints, _ = predict_image(KerasPredictor(model), rgb[..., ::-1])  # BGR
+    return joints
 
 
 def test_warmup_file_parses_and_each_request_matches_keras(exported):

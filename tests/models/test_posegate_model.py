@@ -100,3 +100,17 @@ def test_paper_presets_match_the_paper(preset, params, gflops, params_tol, gflop
 def test_bad_arguments_raise_value_error_naming_them(kwargs, match):
     with pytest.raises(ValueError, match=match):
         PoseGateConfig(**kwargs)
+
+
+def test_constructor_arguments_are_the_config_fields_with_its_defaults():
+    # `from_preset` and `from_config` pass a `PoseGateConfig` to the keyword
+    # constructor; this keeps the two lists one list (names, order, defaults).
+    import dataclasses
+    import inspect
+
+    params = inspect.signature(PoseGateModel.__init__).parameters
+    arguments = [(p.name, p.default) for p in params.values()][1:-1]  # self, kwargs
+    fields = [(f.name, f.default) for f in dataclasses.fields(PoseGateConfig)]
+    assert arguments == fields
+    model = PoseGateModel.from_preset("posegate_tiny", num_joints=14)
+    assert model.config_record == get_preset_config("posegate_tiny", num_joints=14)
