@@ -34,6 +34,14 @@ class KerasPredictor:
         self.input_size = int(self.model.input_shape[1])
 
     def heatmaps(self, images: np.ndarray) -> np.ndarray:
+        """Final-stack heatmaps of a batch of crops.
+
+        Args:
+            images: `(B, S, S, 3)` float32 RGB in [0, 1], `S = input_size`.
+
+        Returns:
+            `(B, S/4, S/4, J)` float32 heatmaps.
+        """
         from keras_posegate.backends import inference_fn, to_numpy
 
         out = inference_fn(self.model)(images, training=False)
@@ -41,7 +49,14 @@ class KerasPredictor:
 
 
 class SavedModelPredictor:
-    """Uses the SavedModel's uint8 `heatmaps` signature."""
+    """Uses the SavedModel's uint8 `heatmaps` signature.
+
+    Args:
+        path: a version folder written by `posegate export --format saved_model`.
+
+    Raises:
+        DataError: the folder is not a readable posegate SavedModel.
+    """
 
     def __init__(self, path: str):
         import tensorflow as tf
@@ -60,14 +75,31 @@ class SavedModelPredictor:
         self.input_size = int(spec.shape[1])
 
     def heatmaps(self, images: np.ndarray) -> np.ndarray:
+        """Final-stack heatmaps of a batch of crops.
+
+        Args:
+            images: `(B, S, S, 3)` float32 RGB in [0, 1], `S = input_size`.
+
+        Returns:
+            `(B, S/4, S/4, J)` float32 heatmaps.
+        """
         pixels = np.clip(np.round(images * 255.0), 0, 255).astype(np.uint8)
         return self.fn(**{self.input_name: pixels})["heatmaps"].numpy()
 
 
 class TFLitePredictor:
-    """Runs a float or int8 `.tflite` model (a path, or the flatbuffer bytes)
-    with ai_edge_litert (XNNPACK), quantizing the input and dequantizing the
-    output when they are integer (the metadata's rule)."""
+    """Runs a float or int8 `.tflite` model with ai_edge_litert (XNNPACK).
+
+    The input is quantized and the output dequantized when they are integer
+    (the metadata's rule).
+
+    Args:
+        path: the `.tflite` path, or the flatbuffer bytes.
+        num_threads: interpreter threads.
+
+    Raises:
+        DataError: the file is not a readable `.tflite` model.
+    """
 
     def __init__(self, path: str | bytes, num_threads: int = 2):
         from ai_edge_litert.interpreter import Interpreter
@@ -93,6 +125,14 @@ class TFLitePredictor:
         self.input_size = int(self.inp["shape"][1])
 
     def heatmaps(self, images: np.ndarray) -> np.ndarray:
+        """Final-stack heatmaps of a batch of crops.
+
+        Args:
+            images: `(B, S, S, 3)` float32 RGB in [0, 1], `S = input_size`.
+
+        Returns:
+            `(B, S/4, S/4, J)` float32 heatmaps.
+        """
         results = []
         for image in images:
             self.interpreter.set_tensor(
@@ -122,21 +162,32 @@ def _dequantize(q: np.ndarray, detail: dict) -> np.ndarray:
 
 
 class PredictorModel:
-    """A predictor with the bits of the Keras model API that evaluation uses
-    (`input_shape`, `__call__` returning heatmaps), so `evaluate` scores
-    SavedModels and `.tflite` files exactly as it scores Keras models."""
+    """A predictor with the bits of the Keras model API that evaluation uses.
+
+    `input_shape` and `__call__` returning heatmaps, so `evaluate` scores
+    SavedModels and `.tflite` files exactly as it scores Keras models.
+
+    Args:
+        predictor: a `KerasPredictor`, `SavedModelPredictor` or `TFLitePredictor`.
+    """
 
     def __init__(self, predictor):
         self.predictor, self.input_size = predictor, predictor.input_size
         self.input_shape = (None, self.input_size, self.input_size, 3)
 
     def __call__(self, images, training: bool = False) -> np.ndarray:
+        """`(B, S/4, S/4, J)` heatmaps of `(B, S, S, 3)` crops; `training` is ignored."""
         del training
         return self.predictor.heatmaps(np.asarray(images, np.float32))
 
 
 def load_predictor(path: str):
-    """A predictor for a `.keras` file, a SavedModel directory or a `.tflite` file."""
+    """A predictor for a `.keras` file, a SavedModel directory or a `.tflite` file.
+
+    Raises:
+        FileNotFoundError: nothing at `path`.
+        ValueError: an unknown format.
+    """
     if not os.path.exists(path):
         raise FileNotFoundError(f"{path}: no such model file or directory.")
     if os.path.isdir(path):
@@ -152,8 +203,11 @@ def load_predictor(path: str):
 
 
 def load_model_for_evaluation(path: str):
-    """A `.keras` file as the Keras model itself; a SavedModel directory or a
-    `.tflite` file as a `PredictorModel` that evaluation runs the same way."""
+    """The model at `path` in the form evaluation runs.
+
+    A `.keras` file as the Keras model itself; a SavedModel directory or a
+    `.tflite` file as a `PredictorModel` that evaluation runs the same way.
+    """
     if path.endswith(".keras"):
         from keras_posegate.models.saving import load_keras_model
 
@@ -189,7 +243,18 @@ def center_scale_crop(center, scale: float, input_size: int) -> np.ndarray:
 
 
 def predict_image(predictor, image_bgr: np.ndarray, affine: np.ndarray | None = None):
-    """`(joints (J, 2) in image pixels, scores (J,))` for one BGR image."""
+    """Keypoints of the person in one image.
+
+    Args:
+        predictor: a predictor (`load_predictor`) or anything with `input_size`
+            and `heatmaps(images)`.
+        image_bgr: `(H, W, 3)` uint8 BGR, as `cv2.imread` gives.
+        affine: `(2, 3)` image-to-crop affine (`box_crop`, `center_scale_crop`);
+            None: the whole image, letterboxed.
+
+    Returns:
+        `(joints, scores)`: `(J, 2)` float32 (x, y) in image pixels and `(J,)`.
+    """
     from keras_posegate.data import augment
 
     size = predictor.input_size

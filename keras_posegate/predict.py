@@ -34,7 +34,8 @@ def predict_files(
         images: image paths.
         out_dir: where `NAME_pose.png` and `NAME_pose.json` go.
         box: `(x, y, w, h)` person box (default: the whole image).
-        center, scale: MPII-style person centre and scale instead of a box.
+        center: MPII-style person centre `(x, y)` instead of a box.
+        scale: MPII-style person scale (box side / 200), with `center`.
         threshold: score under which a joint is not drawn.
 
     Returns:

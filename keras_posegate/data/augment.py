@@ -1,5 +1,8 @@
-"""Small pure augmentation ops: the crop affine, warping, joint transforms,
-flip, colour jitter, and the numpy inverse used to map predictions back.
+"""Small pure augmentation ops and the one crop transform.
+
+The crop affine, warping, joint transforms, flip, colour jitter, and the numpy
+inverse used to map predictions back. The training parser, `posegate predict`
+and the SavedModel all crop with `crop_matrix` and `warp_image`.
 
 Geometry conventions (the project's, see `keras_posegate.codec`): pixel centres
 sit at integer coordinates, so an image of width W spans `[-0.5, W - 0.5]`.
@@ -101,7 +104,8 @@ def crop_window(matrix, output_size: int, height, width):
     Args:
         matrix: `(2, 3)` original-to-crop affine.
         output_size: crop side `S`.
-        height, width: original image size (scalars).
+        height: original image height (scalar).
+        width: original image width (scalar).
 
     Returns:
         `(window, offset)`: int32 `[y0, x0, h, w]` clamped to the image (at least
@@ -160,7 +164,8 @@ def color_jitter(image, seed, brightness=0.2, contrast=0.2, saturation=0.2):
         image: `(H, W, 3)` float32 RGB in [0, 1].
         seed: `(2,)` int tensor, the stateless seed.
         brightness: max additive brightness delta.
-        contrast, saturation: factors are drawn from `[1 - v, 1 + v]`.
+        contrast: the contrast factor is drawn from `[1 - v, 1 + v]`.
+        saturation: the saturation factor is drawn from `[1 - v, 1 + v]`.
 
     Returns:
         The jittered image, clipped to [0, 1].

@@ -96,7 +96,11 @@ def tflite_metadata(
         model_file: its file name, as the app will find it.
         preset: the preset name, or None for a custom architecture.
         dataset: joint layout ("mpii" or "lsp").
-        gpu_compatible, preferred_delegate: see `build_metadata`.
+        gpu_compatible: the GPU delegate's verdict (see `build_metadata`).
+        preferred_delegate: the delegate to try first (see `build_metadata`).
+
+    Returns:
+        The metadata document (a JSON-able dict).
     """
     from ai_edge_litert.interpreter import Interpreter
 

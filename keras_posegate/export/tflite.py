@@ -1,5 +1,7 @@
-"""TFLite conversion: float32 / float16 / int8 (post-training) from the Keras 3
-model, and qat from the tf_keras QAT model. Every exported model has ONE input
+"""TFLite conversion of the Keras 3 model and of the tf_keras QAT model.
+
+float32 / float16 / int8 (post-training) from the Keras 3 model, and qat from
+the tf_keras QAT model. Every exported model has ONE input
 (`image`, NHWC RGB) and ONE output: the last stack's heatmaps.
 
 Input and output types: "float32" (RGB in [0, 1]), or "int8" / "uint8" (only
@@ -52,8 +54,15 @@ def check_options(quantization: str, io_dtype: str) -> None:
 def representative_from_dataset(
     dataset: tf.data.Dataset, num_batches: int = 16
 ) -> Callable[[], Iterable[list[np.ndarray]]]:
-    """A TFLite representative-dataset callable: single images from the first
-    `num_batches` batches of a pipeline of `(images, ...)` batches."""
+    """A TFLite representative-dataset callable.
+
+    Args:
+        dataset: a pipeline of `(images, ...)` batches (or of image batches).
+        num_batches: how many batches to draw from.
+
+    Returns:
+        A callable yielding `[image (1, S, S, 3) float32]`, one image at a time.
+    """
 
     def gen():
         for element in dataset.take(num_batches):
@@ -65,10 +74,12 @@ def representative_from_dataset(
 
 
 class _ResizeNearest(keras.layers.Layer):
-    """Export-only stand-in for `UpSampling2D(interpolation="nearest")`: one
-    RESIZE_NEAREST_NEIGHBOR op (Keras lowers its upsampling to `repeat`, i.e.
-    5-D RESHAPE + TILE, which the LiteRT GPU delegate refuses). Same values:
-    output pixel `i` reads input pixel `floor(i / factor)`."""
+    """Export-only stand-in for `UpSampling2D(interpolation="nearest")`.
+
+    One RESIZE_NEAREST_NEIGHBOR op (Keras lowers its upsampling to `repeat`,
+    i.e. 5-D RESHAPE + TILE, which the LiteRT GPU delegate refuses). Same
+    values: output pixel `i` reads input pixel `floor(i / factor)`.
+    """
 
     def __init__(self, size, **kwargs):
         super().__init__(**kwargs)
@@ -85,9 +96,17 @@ class _ResizeNearest(keras.layers.Layer):
 
 
 def gpu_friendly_graph(model) -> keras.Model:
-    """The model's graph with every nearest `UpSampling2D` replaced by
-    `_ResizeNearest`; every other layer (and so every weight) is shared with
-    `model`, which is left as it is."""
+    """The model's graph with every nearest `UpSampling2D` as one resize op.
+
+    Every other layer (and so every weight) is shared with `model`, which is
+    left as it is.
+
+    Args:
+        model: a Keras 3 `PoseGateModel` (or any functional model).
+
+    Returns:
+        A new functional model computing the same values.
+    """
 
     def swap(layer):
         if isinstance(layer, keras.layers.UpSampling2D):
@@ -151,8 +170,15 @@ def convert_keras(
 
 
 def convert_qat(qat_model, io_dtype: str = "int8") -> bytes:
-    """Convert the tf_keras QAT model (`keras_posegate.quantization.qat`) to an
-    all-int8 TFLite model with the last stack's heatmaps as its one output."""
+    """Convert the tf_keras QAT model to an all-int8 TFLite model.
+
+    Args:
+        qat_model: the model of `keras_posegate.quantization.qat`.
+        io_dtype: the input and output type, one of `IO_DTYPES`.
+
+    Returns:
+        The `.tflite` flatbuffer, the last stack's heatmaps its one output.
+    """
     import tf_keras
 
     check_options("qat", io_dtype)
