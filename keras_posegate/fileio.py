@@ -165,12 +165,29 @@ def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> str:
 
 
 def atomic_write_text(path: str | os.PathLike, text: str) -> str:
-    """UTF-8 text version of `atomic_write_bytes`."""
+    """Write `text` to `path` atomically, as UTF-8 (see `atomic_write_bytes`).
+
+    Args:
+        path: the file to write.
+        text: its content.
+
+    Returns:
+        `path`, as a string.
+    """
     return atomic_write_bytes(path, text.encode("utf-8"))
 
 
 def atomic_write_json(path: str | os.PathLike, obj: Any, **kwargs: Any) -> str:
-    """`json.dumps(obj, **kwargs)` written with `atomic_write_text`."""
+    """Write `json.dumps(obj, **kwargs)` to `path` with `atomic_write_text`.
+
+    Args:
+        path: the file to write.
+        obj: a JSON-serialisable object.
+        **kwargs: passed to `json.dumps` (e.g. `indent=2`).
+
+    Returns:
+        `path`, as a string.
+    """
     return atomic_write_text(path, json.dumps(obj, **kwargs))
 
 

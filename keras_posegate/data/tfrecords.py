@@ -88,6 +88,11 @@ class WriteReport:
 def check_image(path: str) -> tuple[bytes | None, str | None, tuple[int, int]]:
     """Read an image file as is and check that it decodes.
 
+    A JPEG must also end with its end-of-image marker (else it was cut short).
+
+    Args:
+        path: the image file.
+
     Returns:
         `(encoded, reason, (height, width))`: the file bytes, or None and the
         skip reason ("missing_image", "corrupt_image", "truncated_image").

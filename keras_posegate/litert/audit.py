@@ -91,7 +91,11 @@ def audit_int8(model: str | bytes) -> AuditReport:
 
 
 def is_int8_model(model: str | bytes) -> bool:
-    """True when the model holds int8 / uint8 tensors (an integer model)."""
+    """True when the model holds int8 / uint8 tensors (an integer model).
+
+    Args:
+        model: a `.tflite` file path, or the model's flatbuffer bytes.
+    """
     interp = interpreter(model)
     return any(t["dtype"] in (np.int8, np.uint8) for t in interp.get_tensor_details())
 
