@@ -1,5 +1,7 @@
-"""The errors a user can fix: the `posegate` CLI prints them as one line,
-`posegate CMD: error: MESSAGE`, and exits 2 (no traceback unless `--verbose`).
+"""The errors a user can fix: the `posegate` CLI prints them as one line.
+
+The line is `posegate CMD: error: MESSAGE`, and the exit status 2 (no traceback
+unless `--verbose`).
 
 Both subclass `ValueError`, so code that catches `ValueError` still does.
 A message names the file or flag and says what is wrong with it.

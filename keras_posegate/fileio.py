@@ -11,7 +11,6 @@ whose process is gone). Outputs follow the umask like any file the user writes:
 app build) can read them.
 
 Example:
-
 ```python
 atomic_write_json("exports/posegate_int8.json", {"input_size": 256})
 with atomic_dir("exports/posegate/3") as tmp:   # SavedModel version folder
@@ -73,10 +72,14 @@ def _pid_alive(pid: int) -> bool:
 
 
 def remove_stale_temps(directory: str | os.PathLike, force: bool = False) -> list[str]:
-    """Remove the temporary files and folders that interrupted writes left in
-    `directory` (names `.tmp-<pid>-...` whose process no longer runs).
+    """Remove the temporary files and folders that interrupted writes left.
 
-    Each directory is cleaned once per process unless `force`.
+    Those are the entries of `directory` named `.tmp-<pid>-...` whose process
+    no longer runs. Each directory is cleaned once per process unless `force`.
+
+    Args:
+        directory: the folder to clean.
+        force: clean it even if this process already did.
 
     Returns:
         The paths removed.
@@ -101,7 +104,11 @@ def remove_stale_temps(directory: str | os.PathLike, force: bool = False) -> lis
 
 
 def temp_name(target: str | os.PathLike) -> str:
-    """A fresh temporary path beside `target` (the naming convention)."""
+    """A fresh temporary path beside `target`, `.tmp-<pid>-<token>-<name>`.
+
+    Args:
+        target: the file or folder the temporary will become.
+    """
     target = os.fspath(target)
     folder, base = os.path.split(os.path.abspath(target))
     token = os.urandom(4).hex()
@@ -110,9 +117,18 @@ def temp_name(target: str | os.PathLike) -> str:
 
 @contextlib.contextmanager
 def atomic_path(path: str | os.PathLike) -> Iterator[str]:
-    """Yields a temporary path beside `path` for a writer that needs a file
-    name (an HDF5 or TFRecord writer); renames it to `path` when the block
-    ends without error, removes it otherwise. Creates parent folders."""
+    """Yield a temporary path beside `path` for a writer that needs a file name.
+
+    For an HDF5 or TFRecord writer: the temporary is renamed to `path` (umask
+    mode) when the block ends without error, removed otherwise. Parent folders
+    are created.
+
+    Args:
+        path: the file to write.
+
+    Yields:
+        The temporary path to write to.
+    """
     path = os.fspath(path)
     folder = os.path.dirname(os.path.abspath(path))
     os.makedirs(folder, exist_ok=True)
@@ -129,8 +145,17 @@ def atomic_path(path: str | os.PathLike) -> Iterator[str]:
 
 
 def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> str:
-    """Write `data` to `path` atomically (fsynced, umask mode); creates parent
-    folders. Returns the path."""
+    """Write `data` to `path` atomically (fsynced, umask mode).
+
+    Parent folders are created.
+
+    Args:
+        path: the file to write.
+        data: its content.
+
+    Returns:
+        `path`, as a string.
+    """
     path = os.fspath(path)
     with atomic_path(path) as tmp, open(tmp, "wb") as f:
         f.write(data)
@@ -140,20 +165,44 @@ def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> str:
 
 
 def atomic_write_text(path: str | os.PathLike, text: str) -> str:
-    """UTF-8 text version of `atomic_write_bytes`."""
+    """Write `text` to `path` atomically, as UTF-8 (see `atomic_write_bytes`).
+
+    Args:
+        path: the file to write.
+        text: its content.
+
+    Returns:
+        `path`, as a string.
+    """
     return atomic_write_bytes(path, text.encode("utf-8"))
 
 
 def atomic_write_json(path: str | os.PathLike, obj: Any, **kwargs: Any) -> str:
-    """`json.dumps(obj, **kwargs)` written with `atomic_write_text`."""
+    """Write `json.dumps(obj, **kwargs)` to `path` with `atomic_write_text`.
+
+    Args:
+        path: the file to write.
+        obj: a JSON-serialisable object.
+        **kwargs: passed to `json.dumps` (e.g. `indent=2`).
+
+    Returns:
+        `path`, as a string.
+    """
     return atomic_write_text(path, json.dumps(obj, **kwargs))
 
 
 @contextlib.contextmanager
 def atomic_dir(path: str | os.PathLike) -> Iterator[str]:
-    """Yields a temporary folder beside `path` to fill; publishes it as `path`
-    (one rename, umask mode) when the block ends without error, removes it
-    otherwise.
+    """Yield a temporary folder beside `path` to fill, then publish it as `path`.
+
+    It is published with one rename (umask mode) when the block ends without
+    error, removed otherwise.
+
+    Args:
+        path: the folder to create.
+
+    Yields:
+        The temporary folder to fill.
 
     Raises:
         FileExistsError: `path` exists (a published folder is never replaced).

@@ -35,8 +35,18 @@ _CPP_LOG = re.compile(
 
 
 def scan_flag(argv: list[str], name: str) -> str | None:
-    """The value of `--name VALUE` / `--name=VALUE` in `argv` (the last one
-    wins), without parsing the rest; None when absent."""
+    """Find the value of `--name VALUE` / `--name=VALUE` in `argv`.
+
+    Only that flag is read (the rest is left to absl); `-name` works too.
+
+    Args:
+        argv: command-line arguments to scan.
+        name: the flag name, without dashes.
+
+    Returns:
+        The value of the last occurrence (the last one wins), or None when the
+        flag is absent.
+    """
     value = None
     for i, arg in enumerate(argv):
         for prefix in (f"--{name}", f"-{name}"):
@@ -48,8 +58,17 @@ def scan_flag(argv: list[str], name: str) -> str | None:
 
 
 def scan_bool(argv: list[str], name: str) -> bool | None:
-    """`--name` / `--name=true` -> True, `--noname` / `--name=false` -> False,
-    absent -> None."""
+    """Read the boolean flag `--name` from `argv` without parsing the rest.
+
+    Args:
+        argv: command-line arguments to scan.
+        name: the flag name, without dashes.
+
+    Returns:
+        True for `--name` or `--name=1|true|t|yes`, False for `--noname` or
+        `--name=` with any other value, None when the flag is absent. The last
+        occurrence wins.
+    """
     found = None
     for arg in argv:
         for dashes in ("--", "-"):
@@ -63,15 +82,24 @@ def scan_bool(argv: list[str], name: str) -> bool | None:
 
 
 def is_verbose() -> bool:
-    """Whether this process (or the `posegate` run that started it) was given
-    `--verbose`."""
+    """Tell whether verbose output is on for this process.
+
+    True when this process, or the `posegate` run that started it, was given
+    `--verbose` (passed on as `POSEGATE_VERBOSE=1`).
+    """
     return os.environ.get(VERBOSE_ENV) == "1"
 
 
 def configure_environment(argv: list[str]) -> None:
-    """Set `KERAS_BACKEND` and the logging environment from `argv`, then load
-    TensorFlow quietly (unless `--verbose`). Call before anything imports
-    TensorFlow, Keras or a subcommand module."""
+    """Set `KERAS_BACKEND` and the logging environment from `argv`.
+
+    Then loads TensorFlow quietly (unless `--verbose`). Call it before anything
+    imports TensorFlow, Keras or a subcommand module. A `--backend` whose
+    package is not installed prints one line and exits with status 2.
+
+    Args:
+        argv: the subcommand's arguments (after `posegate NAME`).
+    """
     backend = scan_flag(argv, "backend")
     # Several backends (`benchmark train --backend jax,torch`) run in child
     # processes; this process stays on TensorFlow.
@@ -102,8 +130,12 @@ def _check_installed(backend: str) -> None:
 
 
 def import_tensorflow_quietly() -> None:
-    """Import TensorFlow with its C++ start-up log lines filtered out of stderr
-    (they are written before `TF_CPP_MIN_LOG_LEVEL` takes effect)."""
+    """Import TensorFlow with its C++ start-up log lines filtered out of stderr.
+
+    Those lines are written before `TF_CPP_MIN_LOG_LEVEL` takes effect; any
+    other stderr output is passed through. An `ImportError` is left for the
+    subcommand to report. A no-op when TensorFlow is already imported.
+    """
     if "tensorflow" in sys.modules:
         return
     sys.stderr.flush()
@@ -127,8 +159,11 @@ def import_tensorflow_quietly() -> None:
 
 
 def define_global_flags() -> None:
-    """Register `--verbose` with absl (so subcommands accept it and `--help`
-    lists it); a no-op if another module already defined it."""
+    """Register the global `--verbose` flag with absl.
+
+    Subcommands then accept it and `--help` lists it; a no-op if another module
+    already defined it.
+    """
     from absl import flags
 
     if "verbose" not in flags.FLAGS:

@@ -22,9 +22,18 @@ _TRUE = ("1", "true", "yes", "on")
 
 
 def pop_verbose(argv: list[str]) -> tuple[list[str], bool]:
-    """`argv` without `--verbose` / `--verbose=BOOL` / `--noverbose`, and
-    whether verbose output is on (the flag, else `POSEGATE_VERBOSE`). When on,
-    `POSEGATE_VERBOSE=1` is set for the rest of the process."""
+    """Remove the verbose flag from `argv` and tell whether verbose output is on.
+
+    When on, `POSEGATE_VERBOSE=1` is set for the rest of the process.
+
+    Args:
+        argv: the whole command line.
+
+    Returns:
+        `(kept, verbose)`: `argv` without `--verbose`, `--verbose=BOOL` and
+        `--noverbose`; and the last such flag's value, else whether
+        `POSEGATE_VERBOSE` is set to a true value.
+    """
     verbose = os.environ.get(VERBOSE_ENV, "").strip().lower() in _TRUE
     kept = []
     for arg in argv:
@@ -57,8 +66,15 @@ def _user_errors() -> tuple[type[BaseException], ...]:
 
 
 def one_line(error: BaseException) -> str:
-    """The message of `error` on one line (a TensorFlow error: its first line;
-    the rest is graph-node context)."""
+    """Return the message of `error` on one line.
+
+    A TensorFlow error gives its first line (the rest is graph-node context);
+    any other error its text with the whitespace collapsed, or its type name
+    when the text is empty.
+
+    Args:
+        error: the exception to describe.
+    """
     message = getattr(error, "message", None)
     if isinstance(message, str) and message.strip():
         return message.strip().splitlines()[0]
@@ -66,8 +82,16 @@ def one_line(error: BaseException) -> str:
 
 
 def fail(command: str, error: BaseException, verbose: bool) -> None:
-    """Print `posegate COMMAND: error: MESSAGE` (and the traceback when
-    verbose) and exit `EXIT_USAGE`."""
+    """Print `posegate COMMAND: error: MESSAGE` on stderr and exit `EXIT_USAGE`.
+
+    Args:
+        command: the command as shown, e.g. `posegate train`.
+        error: the exception; its message is printed on one line.
+        verbose: print the traceback first.
+
+    Raises:
+        SystemExit: always, with status `EXIT_USAGE` (2).
+    """
     if verbose:
         traceback.print_exception(error, file=sys.stderr)
     print(f"{command}: error: {one_line(error)}", file=sys.stderr)
@@ -77,7 +101,18 @@ def fail(command: str, error: BaseException, verbose: bool) -> None:
 def run_command(
     name: str, main: Callable[[list[str]], object], args: list[str], verbose: bool
 ) -> None:
-    """`absl.app.run(main)` for `posegate NAME ARGS...` with one-line errors."""
+    """Run `absl.app.run(main)` for `posegate NAME ARGS...` with one-line errors.
+
+    A flag error, a user error (see the module notes) or Ctrl-C prints one line
+    on stderr and exits with `EXIT_USAGE` (2) or `EXIT_INTERRUPTED` (130); any
+    other exception propagates with its traceback.
+
+    Args:
+        name: the subcommand, as typed.
+        main: the subcommand's `main(argv)`.
+        args: the arguments after the subcommand.
+        verbose: also print tracebacks of user errors.
+    """
     from absl import app, flags
 
     command = f"posegate {name}"

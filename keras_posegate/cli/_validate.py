@@ -1,5 +1,7 @@
-"""Flag checks that run at parse time, before any file or folder is written:
-a bad value ends with `posegate CMD: error: flag --NAME=VALUE: ...`, exit 2."""
+"""Flag checks that run at parse time, before any file or folder is written.
+
+A bad value ends with `posegate CMD: error: flag --NAME=VALUE: ...`, exit 2.
+"""
 
 from __future__ import annotations
 
@@ -27,14 +29,24 @@ def _existing_dirs(value: str | None) -> bool:
 
 
 def existing_data_dir(name: str) -> None:
-    """`--NAME`, when given, names existing, non-empty directories
-    (comma-separated allowed)."""
+    """Require `--NAME`, when given, to name existing, non-empty directories.
+
+    A comma-separated list is allowed; each directory in it is checked.
+
+    Args:
+        name: the flag name, without dashes.
+    """
     flags.register_validator(name, _existing_dirs)
 
 
 def positive(*names: str) -> None:
-    """Each `--NAME`, when given, is > 0 (for floats, where absl's
-    `lower_bound` would allow 0)."""
+    """Require each `--NAME`, when given, to be > 0.
+
+    Meant for float flags, where absl's `lower_bound` would allow 0.
+
+    Args:
+        *names: flag names, without dashes.
+    """
     for name in names:
         flags.register_validator(
             name, lambda v: v is None or v > 0, message="must be > 0"
@@ -53,7 +65,11 @@ def _numbers(value, count: int, what: str) -> list[float]:
 
 
 def person_box(name: str) -> None:
-    """`--NAME`, when given, is `x,y,w,h` numbers with w > 0 and h > 0."""
+    """Require `--NAME`, when given, to be four numbers `x,y,w,h` with w, h > 0.
+
+    Args:
+        name: the name of a list flag, without dashes.
+    """
 
     def check(value) -> bool:
         if value is not None:
@@ -66,7 +82,11 @@ def person_box(name: str) -> None:
 
 
 def point(name: str) -> None:
-    """`--NAME`, when given, is two numbers `x,y`."""
+    """Require `--NAME`, when given, to be two numbers `x,y`.
+
+    Args:
+        name: the name of a list flag, without dashes.
+    """
 
     def check(value) -> bool:
         if value is not None:

@@ -20,6 +20,18 @@ _GPU = flags.DEFINE_bool(
 
 
 def main(argv):
+    """Audit the `.tflite` files named after the flags; print a report for each.
+
+    Args:
+        argv: `[program, MODEL.tflite, ...]`, as absl passes it.
+
+    Returns:
+        The exit status: 0 when every model passes, 1 when one fails a check,
+        2 when a file is missing or not a TFLite model.
+
+    Raises:
+        app.UsageError: no file was given.
+    """
     from keras_posegate.litert.audit import print_audits
 
     if len(argv) < 2:

@@ -94,6 +94,17 @@ MODES = {"data": _data, "train": _train}
 
 
 def main(argv: list[str]) -> None:
+    """Run the benchmark named by the first argument (or `--what`) and print it.
+
+    Prints one JSON object with `--json`; else a side-by-side table for several
+    backends, or one `name: value` line per figure.
+
+    Args:
+        argv: `[program]` or `[program, "data" | "train"]`.
+
+    Raises:
+        app.UsageError: the mode is neither `data` nor `train`.
+    """
     what = argv[1] if len(argv) > 1 else FLAGS.what
     if what not in MODES:
         raise app.UsageError(

@@ -44,6 +44,11 @@ _validate.positive("learning_rate", "qat_learning_rate")
 
 
 def main(argv):
+    """Run the end-to-end demo (`run_demo`) with the settings given by the flags.
+
+    Args:
+        argv: unused (the program name, as absl passes it).
+    """
     del argv
     from keras_posegate.demo import run_demo
 

@@ -34,6 +34,14 @@ _validate.existing_data_dir("data_dir")
 
 
 def main(argv):
+    """Evaluate `--model` on `--data_dir` and print the metrics table.
+
+    Also prints what the data reader skipped; writes the metrics as JSON to
+    `--json` and the predictions to `--predictions_out` when those are given.
+
+    Args:
+        argv: unused (the program name, as absl passes it).
+    """
     del argv
     from keras_posegate.data.sources import VAL_SPLIT, resolve_eval_source
     from keras_posegate.evaluation.evaluate import evaluate, metrics_json

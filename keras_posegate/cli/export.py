@@ -1,5 +1,8 @@
-"""Export a trained model: TFLite (float32/float16/int8/qat) or a TF Serving SavedModel
-(with warm-up requests, models.config and batching_parameters.txt)."""
+"""Export a trained model: TFLite (float32/float16/int8/qat) or TF Serving SavedModel.
+
+The SavedModel comes with warm-up requests, models.config and
+batching_parameters.txt.
+"""
 
 from __future__ import annotations
 
@@ -82,6 +85,19 @@ _validate.existing_data_dir("data_dir")
 
 
 def main(argv):
+    """Export a model in the format the flags choose; print the paths as JSON.
+
+    `--quantization qat` converts the QAT checkpoint `--qat_checkpoint` to
+    TFLite; otherwise `--model` becomes a SavedModel (with warm-up requests and
+    the serving config files) or a TFLite file (int8 calibrated on `--data_dir`
+    or, with `--synthetic`, on synthetic images).
+
+    Args:
+        argv: unused (the program name, as absl passes it).
+
+    Raises:
+        flags.ValidationError: `--model` is missing, or int8 has no data.
+    """
     del argv
     from keras_posegate.export import tflite
 

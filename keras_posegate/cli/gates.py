@@ -9,6 +9,14 @@ _OUT = flags.DEFINE_string("out", "gates.png", "PNG to write.")
 
 
 def main(argv):
+    """Plot the gate histograms of `--model` to `--out`; print a per-block table.
+
+    The table gives each gated block's channels, mean |alpha| and the share of
+    channels with |alpha| < 0.1.
+
+    Args:
+        argv: unused (the program name, as absl passes it).
+    """
     del argv
     from keras_posegate.gates import gates_report
 

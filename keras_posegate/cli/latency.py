@@ -14,6 +14,17 @@ _THREADS = flags.DEFINE_list("threads", ["1", "2"], "Thread counts to time.")
 
 
 def main(argv):
+    """Time the `.tflite` files named after the flags; print the results as JSON.
+
+    Args:
+        argv: `[program, MODEL.tflite, ...]`, as absl passes it.
+
+    Returns:
+        0, the exit status.
+
+    Raises:
+        app.UsageError: no file was given.
+    """
     from keras_posegate.litert.latency import benchmark
 
     if len(argv) < 2:

@@ -28,6 +28,17 @@ _validate.positive("scale")
 
 
 def main(argv):
+    """Predict keypoints for the images named after the flags; write PNG and JSON.
+
+    Prints the files written for each image, and one line on stderr for each
+    image that failed; exits with status 1 if any failed, else 0.
+
+    Args:
+        argv: `[program, IMAGE, ...]`, as absl passes it.
+
+    Raises:
+        flags.ValidationError: no image was given.
+    """
     images = argv[1:]
     if not images:
         raise flags.ValidationError("give one or more image paths after the flags")

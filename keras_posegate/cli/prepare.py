@@ -24,6 +24,14 @@ _validate.existing_data_dir("source")
 
 
 def main(argv: list[str]) -> None:
+    """Convert `--split` of the dataset in `--source` into TFRecords in `--out`.
+
+    Prints what the annotation reader skipped, the conversion report and the
+    number of examples written.
+
+    Args:
+        argv: unused (the program name, as absl passes it).
+    """
     del argv
     from keras_posegate.data.prepare import prepare
 

@@ -31,8 +31,22 @@ flags.mark_flag_as_required("model")
 
 
 def training_dataset(config, num_stacks: int, scope: contextlib.ExitStack):
-    """The fine-tuning `tf.data.Dataset` from the flags; `scope` keeps the
-    synthetic people of `--synthetic_batches` on disk while it runs."""
+    """Build the fine-tuning `tf.data.Dataset` the flags ask for.
+
+    `--synthetic_batches N` gives N batches of rendered synthetic people;
+    otherwise the training pipeline reads `--data_dir`.
+
+    Args:
+        config: the model's config record (its `input_size` is used).
+        num_stacks: the model's stacks (one heatmap target each).
+        scope: keeps the synthetic images on disk while the dataset is used.
+
+    Returns:
+        A batched `tf.data.Dataset` of training examples.
+
+    Raises:
+        flags.ValidationError: neither `--data_dir` nor `--synthetic_batches`.
+    """
     if _SYNTHETIC.value:
         from keras_posegate.data.samples import sample_dataset
 
@@ -64,6 +78,16 @@ _validate.existing_data_dir("data_dir")
 
 
 def main(argv):
+    """Fine-tune `--model` quantization-aware; print the report as JSON.
+
+    The QAT checkpoint is written at the `--output` prefix.
+
+    Args:
+        argv: unused (the program name, as absl passes it).
+
+    Raises:
+        flags.ValidationError: neither `--data_dir` nor `--synthetic_batches`.
+    """
     del argv
     if not _SYNTHETIC.value and not _DATA_DIR.value:  # before the model is read
         raise flags.ValidationError("give --data_dir or --synthetic_batches")

@@ -23,6 +23,14 @@ flags.DEFINE_boolean("quirks", True, "MPII: add the quirky entries of the real f
 
 
 def main(argv: list[str]) -> None:
+    """Write the synthetic dataset the flags describe and print a summary.
+
+    Prints the image count and folder, each annotation file written, then the
+    whole summary as JSON.
+
+    Args:
+        argv: unused (the program name, as absl passes it).
+    """
     del argv
     summary = write_sample_dataset(
         FLAGS.out,

@@ -23,6 +23,20 @@ _TIMEOUT = flags.DEFINE_float("timeout", 30.0, "Seconds per request.")
 
 
 def main(argv):
+    """Send the images named after the flags to the model server; print the replies.
+
+    Prints one JSON line per protocol with the keypoints and scores.
+
+    Args:
+        argv: `[program, IMAGE, ...]`, as absl passes it.
+
+    Returns:
+        The exit status: 0 when every request succeeded, 1 when one failed,
+        2 when an image file is missing.
+
+    Raises:
+        app.UsageError: no image was given.
+    """
     from keras_posegate.serving import client
 
     if len(argv) < 2:

@@ -14,6 +14,16 @@ _JSON = flags.DEFINE_bool("json", False, "Print JSON instead of a table.")
 
 
 def main(argv):
+    """Print parameters and GFLOPs of `--preset` (or `--all`) beside the paper's.
+
+    A table, or JSON with `--json`.
+
+    Args:
+        argv: unused (the program name, as absl passes it).
+
+    Raises:
+        flags.ValidationError: neither `--preset` nor `--all` was given.
+    """
     del argv
     from keras_posegate.models.summary import (
         all_summaries,

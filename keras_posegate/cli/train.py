@@ -123,6 +123,15 @@ def _fail(message: str) -> None:
 
 
 def main(argv):
+    """Train, or resume, the run in `--model_dir` with the settings of the flags.
+
+    One line on stderr and exit status 3 when the loss became NaN, 2 when the
+    run is refused (locked, flags that differ from the saved ones, disk full,
+    an unusable `--model_dir`).
+
+    Args:
+        argv: unused (the program name, as absl passes it).
+    """
     del argv
     from keras_posegate.training import train
     from keras_posegate.training.errors import (

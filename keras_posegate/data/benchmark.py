@@ -21,11 +21,21 @@ def make_synthetic_jpegs(
     num_joints: int = 16,
     seed: int = 0,
 ) -> list[PersonRecord]:
-    """Photo-like JPEGs (smooth colour fields, shapes, mild noise) of
-    `size` (height, width), one MPII-style person each (scale 1.5-3.5).
+    """Write photo-like JPEGs, each with one random MPII-style person record.
+
+    The images are smooth colour fields with discs and mild noise; each person
+    has a centre near the middle, scale 1.5-3.5 and random joints around the
+    centre, all marked visible.
+
+    Args:
+        out_dir: folder for the JPEGs (created when missing).
+        num_images: how many images (one person each).
+        size: `(height, width)` of the images in pixels.
+        num_joints: joints per person (16, MPII's layout).
+        seed: seed of the random content; the same seed writes the same files.
 
     Returns:
-        The records, image paths under `out_dir`.
+        The records (`dataset="mpii"`), image paths under `out_dir`.
     """
     rng = np.random.default_rng(seed)
     out = Path(out_dir)
@@ -69,18 +79,24 @@ def benchmark_data(
     num_images: int = 64,
     crop_decode: bool = True,
 ) -> dict:
-    """Training-pipeline throughput, full augmentation and targets.
+    """Measure training-pipeline throughput, full augmentation and targets.
 
     Args:
         source: a TFRecord directory; None generates `num_images` synthetic
             1280x720 JPEGs in a temporary directory (raw-record path).
-        input_size, batch_size, num_stacks: pipeline settings (paper: 256, 24, 4).
+        input_size: network input side in pixels (256 in the paper).
+        batch_size: examples per batch (24 in the paper).
+        num_stacks: targets per example (4 in the paper).
         num_batches: timed batches, after `warmup_batches`.
+        warmup_batches: untimed batches first (pipeline start-up).
         num_images: synthetic images when `source` is None.
         crop_decode: decode only the crop window of JPEGs.
 
     Returns:
         A dict: images_per_s, images_per_s_per_core, cores, seconds, settings.
+
+    Raises:
+        ValueError: `num_batches` is below 1.
     """
     from keras_posegate.codec import HeatmapCodec
     from keras_posegate.data.pipeline import build_dataset

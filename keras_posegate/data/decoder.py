@@ -29,7 +29,14 @@ from keras_posegate.errors import DataError
 
 
 def feature_spec(num_joints: int) -> dict:
-    """`tf.io.parse_single_example` spec of the examples `tfrecords` writes."""
+    """The `tf.io.parse_single_example` spec of the examples `tfrecords` writes.
+
+    Args:
+        num_joints: joints per person in the records.
+
+    Returns:
+        Feature key to `tf.io.FixedLenFeature`.
+    """
     f32, i64, s = tf.float32, tf.int64, tf.string
     fixed = tf.io.FixedLenFeature
     return {
@@ -46,7 +53,15 @@ def feature_spec(num_joints: int) -> dict:
 
 
 def decode_example(serialized, num_joints: int) -> dict:
-    """Parse one serialized `tf.train.Example` into the tensors dict."""
+    """Parse one serialized `tf.train.Example` into the tensors dict.
+
+    Args:
+        serialized: a scalar string tensor, one record of a TFRecord file.
+        num_joints: joints per person in the records.
+
+    Returns:
+        The tensors dict of the module notes.
+    """
     ex = tf.io.parse_single_example(serialized, feature_spec(num_joints))
     return {
         "encoded": ex["image/encoded"],
@@ -62,7 +77,18 @@ def decode_example(serialized, num_joints: int) -> dict:
 
 
 def records_to_arrays(records: Sequence[PersonRecord]) -> dict[str, np.ndarray]:
-    """Stack records into arrays for `tf.data.Dataset.from_tensor_slices`."""
+    """Stack records into arrays for `tf.data.Dataset.from_tensor_slices`.
+
+    Args:
+        records: the persons, N >= 1.
+
+    Returns:
+        The module's tensors dict as numpy arrays with a leading N axis, with
+        `image_path` (N,) str in place of `encoded`.
+
+    Raises:
+        ValueError: `records` is empty.
+    """
     if not records:
         raise ValueError("records must not be empty. Received: records=[]")
     no_box = np.zeros(4, np.float32)
@@ -85,20 +111,38 @@ def records_to_arrays(records: Sequence[PersonRecord]) -> dict[str, np.ndarray]:
 
 
 def decode_raw(element: dict) -> dict:
-    """Read the image file of a raw-record element (raises when missing)."""
+    """Read the image file of a raw-record element into `encoded`.
+
+    Inside tf.data the read raises when the file is missing.
+
+    Args:
+        element: one element of `raw_dataset`.
+
+    Returns:
+        The tensors dict of the module notes.
+    """
     out = {k: v for k, v in element.items() if k != "image_path"}
     out["encoded"] = tf.io.read_file(element["image_path"])
     return out
 
 
 def raw_dataset(records: Sequence[PersonRecord]) -> tf.data.Dataset:
-    """Raw records as a dataset of dicts (image_path + annotations)."""
+    """Make a dataset of dicts (image_path + annotations) from raw records.
+
+    Args:
+        records: the persons, N >= 1.
+
+    Returns:
+        A dataset of N elements; `decode_raw` reads their images.
+    """
     return tf.data.Dataset.from_tensor_slices(records_to_arrays(records))
 
 
 class TFRecordSource:
-    """Complete TFRecord directories: their manifests, shard files and how
-    many records truncated shards lost.
+    """Complete TFRecord directories, read as one source.
+
+    Holds their manifests, the shard files, and how many records truncated
+    shards lost (`truncated`) or failed their CRC (`corrupt`).
 
     Args:
         directories: a directory written by `write_tfrecords`, or several
@@ -151,12 +195,25 @@ class TFRecordSource:
     def dataset_of_serialized(
         self, shuffle: bool, seed: int | None, deterministic: bool
     ) -> tf.data.Dataset:
-        """Serialized examples, files interleaved (and shuffled when asked).
+        """Make a dataset of the serialized examples, files interleaved.
+
         Only the records `scan_shard` found good are read (a truncated tail or
         a record failing its CRC is skipped and counted in `truncated` /
         `corrupt`). Unshuffled and deterministic, all files are interleaved
         one record at a time, which undoes `write_tfrecords`'s round robin:
-        source order (for undamaged shards)."""
+        source order (for undamaged shards).
+
+        Args:
+            shuffle: shuffle the files (each iteration anew).
+            seed: seed of the shuffle.
+            deterministic: keep the interleaved order fixed.
+
+        Returns:
+            A dataset of scalar string tensors.
+
+        Raises:
+            DataError: no shard has a readable record.
+        """
         if not self.files:
             raise DataError(
                 f"{', '.join(map(str, self.directories))}: no readable records "

@@ -1,5 +1,7 @@
-"""Parsers: decoded example -> model inputs and targets (train) or inputs and
-the metadata needed to map predictions back (eval).
+"""Parsers: decoded example -> model inputs and targets, or inputs and metadata.
+
+Training gets inputs and targets; evaluation gets inputs and the metadata
+needed to map predictions back.
 
 A decoded example (see `keras_posegate.data.decoder`) is a dict:
 `encoded` (string, the image file bytes), `joints` `(J, 2)` float32 (NaN rows
@@ -54,7 +56,19 @@ class AugmentConfig:
 
 
 def apply_crop_convention(center, scale, dataset: str):
-    """Centre and scale of the crop box for `dataset` (see `CROP_CONVENTIONS`)."""
+    """Centre and scale of the crop box for `dataset` (see `CROP_CONVENTIONS`).
+
+    Args:
+        center: `(2,)` person centre in original pixels.
+        scale: scalar person scale (box side / 200 px).
+        dataset: a name in `CROP_CONVENTIONS`.
+
+    Returns:
+        `(center, scale)` float32 tensors, shifted and grown by the convention.
+
+    Raises:
+        ValueError: an unknown `dataset`.
+    """
     if dataset not in CROP_CONVENTIONS:
         raise ValueError(
             f"dataset must be one of {sorted(CROP_CONVENTIONS)}. Received: dataset={dataset!r}"
@@ -67,8 +81,16 @@ def apply_crop_convention(center, scale, dataset: str):
 
 
 def example_is_valid(example: dict, require_joints: bool):
-    """Scalar bool: finite centre, positive finite scale, and (when asked) at
-    least one annotated joint."""
+    """Check that an example can be cropped (and, when asked, trained on).
+
+    Args:
+        example: a decoded example (the module notes).
+        require_joints: also require at least one annotated joint.
+
+    Returns:
+        A scalar bool tensor: finite centre, positive finite scale, and (when
+        asked) at least one annotated joint.
+    """
     ok = tf.reduce_all(tf.math.is_finite(example["center"]))
     ok &= tf.math.is_finite(example["scale"]) & (example["scale"] > 0)
     if require_joints:
@@ -83,6 +105,12 @@ def decode_crop(encoded, matrix, output_size: int, crop_decode: bool = True):
     JPEGs are decoded only inside the crop's bounding box
     (`tf.image.decode_and_crop_jpeg`, window clamped to the image); other
     formats are decoded whole. Raises (inside tf.data) on corrupt data.
+
+    Args:
+        encoded: scalar string tensor, the image file bytes.
+        matrix: `(2, 3)` affine from original to crop pixels.
+        output_size: S, the crop side in pixels.
+        crop_decode: decode only the crop window of JPEGs.
 
     Returns:
         `(S, S, 3)` uint8.
@@ -106,8 +134,10 @@ def decode_crop(encoded, matrix, output_size: int, crop_decode: bool = True):
 
 
 def _box(example: dict, dataset: str, ok):
-    """Convention-adjusted centre and scale, replaced by harmless values when
-    the example is invalid (it is filtered out afterwards)."""
+    """Convention-adjusted centre and scale, harmless values for an invalid example.
+
+    An invalid example is filtered out afterwards.
+    """
     center, scale = apply_crop_convention(example["center"], example["scale"], dataset)
     center = tf.where(ok, center, tf.zeros([2]))
     scale = tf.where(ok, scale, 1.0)
@@ -158,6 +188,15 @@ class TrainParser:
         return scale, rotation, flip, seeds[4]
 
     def __call__(self, example: dict, seed):
+        """Crop, augment and encode targets for one decoded example.
+
+        Args:
+            example: a decoded example (the module notes).
+            seed: `(2,)` int64 stateless seed of this example's augmentation.
+
+        Returns:
+            `(image, heatmaps, weights, ok)`, as the class notes describe.
+        """
         size = self.codec.input_size
         ok = example_is_valid(example, require_joints=True)
         center, scale = _box(example, self.info.name, ok)
@@ -216,6 +255,15 @@ class EvalParser:
         )
 
     def __call__(self, example: dict):
+        """Centre-crop one decoded example; add its metadata or its targets.
+
+        Args:
+            example: a decoded example (the module notes).
+
+        Returns:
+            `(image, meta, ok)`, or `(image, heatmaps, weights, ok)` when
+            `num_stacks` is set; see the class notes.
+        """
         size = self.codec.input_size
         ok = example_is_valid(example, require_joints=False)
         center, scale = _box(example, self.info.name, ok)

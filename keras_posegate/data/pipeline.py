@@ -61,6 +61,11 @@ class SkipCounter:
         self.damaged_shards: dict[str, str] = {}
 
     def report(self) -> dict[str, int]:
+        """Return the counts so far as plain ints.
+
+        Keys: `seen`, `kept`, `skipped_decode_error`, `skipped_bad_annotation`,
+        `skipped_truncated_tfrecord`, `skipped_corrupt_tfrecord`.
+        """
         kept, errors = int(self.kept.numpy()), int(self.decode_error.numpy())
         bad = int(self.bad_annotation.numpy())
         return {
@@ -73,8 +78,15 @@ class SkipCounter:
         }
 
     def keep_if(self, element, decoded) -> tf.Tensor:
-        """Filter predicate on `_guarded`'s output (the parser's trailing `ok`
-        flag, and whether decoding raised); counts each way."""
+        """Filter predicate on `_guarded`'s output; counts the element each way.
+
+        Args:
+            element: the parser's output; its last item is the `ok` flag.
+            decoded: scalar bool, False when decoding raised.
+
+        Returns:
+            A scalar bool tensor: keep the element.
+        """
         ok = tf.logical_and(decoded, element[-1])
         one = tf.constant(1, tf.int64)
         zero = tf.constant(0, tf.int64)
@@ -92,9 +104,11 @@ class SkipCounter:
 
 
 def _guarded(fn):
-    """`fn` applied to one element inside its own one-element dataset, so an
-    exception (an unreadable image) drops only that element and is seen:
-    yields `(fn(*args), True)`, or `(zeros of the same structure, False)`."""
+    """Apply `fn` to one element inside its own one-element dataset.
+
+    An exception (an unreadable image) then drops only that element and is
+    seen: yields `(fn(*args), True)`, or `(zeros of the same structure, False)`.
+    """
 
     def per_element(*args):
         attempt = tf.data.Dataset.from_tensors(args).map(fn).ignore_errors()
@@ -112,8 +126,10 @@ def _guarded(fn):
 
 
 class SkipReport(keras.callbacks.Callback):
-    """Adds the skip counts to the epoch logs (`data_skipped_decode_error`,
-    ...), so `History` and loggers record them.
+    """Adds the skip counts to the epoch logs, so `History` and loggers record them.
+
+    The keys are `SkipCounter.report`'s with a `data_` prefix
+    (`data_skipped_decode_error`, ...).
 
     Args:
         counter: the dataset's `skip_counter`.
@@ -124,6 +140,7 @@ class SkipReport(keras.callbacks.Callback):
         self.counter = counter
 
     def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
+        """Copy the counter's current counts into `logs`."""
         if logs is not None:
             logs.update({f"data_{k}": v for k, v in self.counter.report().items()})
 
@@ -177,7 +194,7 @@ def build_dataset(
     skip_counter: SkipCounter | None = None,
     parallel_calls: int | None = None,
 ) -> tf.data.Dataset:
-    """The batched, prefetched input pipeline (structure: module docstring).
+    """Build the batched, prefetched input pipeline (structure: module docstring).
 
     Args:
         source: a TFRecord directory (with manifest), a list of them read as
@@ -206,7 +223,11 @@ def build_dataset(
             `pipeline_options`.
 
     Returns:
-        A `tf.data.Dataset`.
+        A `tf.data.Dataset`, with the `SkipCounter` as `skip_counter`.
+
+    Raises:
+        ValueError: `batch_size` or `num_stacks` below 1, `deterministic`
+            without a seed, or a `source` of another kind.
     """
     _check_args(batch_size, num_stacks, seed, deterministic)
     parallel_calls = parallel_calls or available_cores()

@@ -42,9 +42,21 @@ def load_records(
 ) -> tuple[list[PersonRecord], object]:
     """Read a dataset's annotations with the format readers.
 
+    Args:
+        dataset: "mpii" or "lsp".
+        source: the dataset directory (layouts: the module notes).
+        split: a split in `SPLITS`.
+        images_dir: the images folder (default `source/images`).
+
     Returns:
         `(records, reader_skip_report)`, image paths made absolute against
         `images_dir` (default `source/images`).
+
+    Raises:
+        ValueError: an unknown `dataset` or `split`.
+        DataError: MPII's test split (no annotations), or its valid split
+            asked of the official `.mat` file (which has none).
+        FileNotFoundError: no MPII annotation file under `source`.
     """
     if split not in SPLITS:
         raise ValueError(f"split must be one of {SPLITS}. Received: split={split!r}")
@@ -104,8 +116,21 @@ def prepare(
 ) -> tuple[WriteReport, object]:
     """Read annotations and write them as TFRecords.
 
+    Args:
+        dataset: "mpii" or "lsp".
+        source: the dataset directory (layouts: the module notes).
+        out: the output directory (see `write_tfrecords`).
+        split: a split in `SPLITS`.
+        num_shards: number of shard files, >= 1.
+        images_dir: the images folder (default `source/images`).
+        progress: show a progress bar.
+
     Returns:
         `(write_report, reader_skip_report)`.
+
+    Raises:
+        DataError: the split has no persons to write (and the errors of
+            `load_records`).
     """
     records, reader_skipped = load_records(dataset, source, split, images_dir)
     if not records:

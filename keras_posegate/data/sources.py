@@ -73,8 +73,10 @@ def _resolve_one(dataset: str, data_dir: str):
 
 
 def resolve_eval_source(dataset: str, data_dir: str, split: str):
-    """An evaluation source: a TFRecord directory (or its `valid/`), or the
-    records of `split` read from a raw dataset root.
+    """Find the evaluation source in `data_dir`.
+
+    That is a TFRecord directory (`data_dir` or its `valid/`), or the records
+    of `split` read from a raw dataset root.
 
     Args:
         dataset: "mpii" or "lsp".

@@ -57,6 +57,7 @@ class WriteReport:
     flagged: dict[str, int] = dataclasses.field(default_factory=dict)
 
     def skip(self, reason: str, path: str) -> None:
+        """Count a record that was not written, keeping up to 5 example paths."""
         self.skipped[reason] = self.skipped.get(reason, 0) + 1
         shown = self.examples.setdefault(reason, [])
         if len(shown) < 5:
@@ -70,6 +71,7 @@ class WriteReport:
             shown.append(path)
 
     def summary(self) -> str:
+        """Describe the report in a few lines: written, skipped and flagged counts."""
         lines = [f"written: {self.written}", f"skipped: {sum(self.skipped.values())}"]
         for reason, count in sorted(self.skipped.items()):
             lines.append(
@@ -85,6 +87,11 @@ class WriteReport:
 
 def check_image(path: str) -> tuple[bytes | None, str | None, tuple[int, int]]:
     """Read an image file as is and check that it decodes.
+
+    A JPEG must also end with its end-of-image marker (else it was cut short).
+
+    Args:
+        path: the image file.
 
     Returns:
         `(encoded, reason, (height, width))`: the file bytes, or None and the
@@ -128,7 +135,14 @@ def _bytes(value: bytes | str) -> tf.train.Feature:
 def record_to_example(
     record: PersonRecord, encoded: bytes, height: int, width: int
 ) -> tf.train.Example:
-    """The `tf.train.Example` of one person (keys: see `decoder.feature_spec`)."""
+    """The `tf.train.Example` of one person (keys: see `decoder.feature_spec`).
+
+    Args:
+        record: the person.
+        encoded: the image file bytes, stored as they are.
+        height: image height in pixels.
+        width: image width in pixels.
+    """
     has_box = record.head_box is not None
     features = {
         "image/encoded": _bytes(encoded),
@@ -162,9 +176,12 @@ def _record_problem(record: PersonRecord, num_joints: int) -> str | None:
 
 
 def _range_problem(record, height: int, width: int, report, path: str):
-    """Annotations outside the image: a centre outside it is a skip reason
-    ("center_outside_image"); joints more than the image's size beyond its
-    border are kept but flagged ("joints_far_outside_image")."""
+    """Check annotations against the image bounds.
+
+    A centre outside the image is a skip reason ("center_outside_image");
+    joints more than the image's size beyond its border are kept but flagged
+    ("joints_far_outside_image").
+    """
     x, y = np.asarray(record.center, np.float64)
     if not (-0.5 <= x <= width - 0.5 and -0.5 <= y <= height - 0.5):
         return "center_outside_image"
@@ -178,6 +195,12 @@ def _range_problem(record, height: int, width: int, report, path: str):
 
 
 def shard_names(dataset_name: str, num_shards: int) -> list[str]:
+    """Name the shard files, e.g. `mpii-00000-of-00016.tfrecord` for shard 0 of 16.
+
+    Args:
+        dataset_name: the dataset, first part of each name.
+        num_shards: number of shard files.
+    """
     return [
         f"{dataset_name}-{i:05d}-of-{num_shards:05d}.tfrecord"
         for i in range(num_shards)
@@ -207,6 +230,9 @@ def write_tfrecords(
 
     Returns:
         A `WriteReport`.
+
+    Raises:
+        ValueError: `num_shards` is below 1, or an unknown `dataset_name`.
     """
     if num_shards < 1:
         raise ValueError(f"num_shards must be >= 1. Received: num_shards={num_shards}")
@@ -252,8 +278,11 @@ def write_tfrecords(
 
 
 def _remove_leftovers(out: Path) -> None:
-    """Remove what interrupted writes left: temporaries of processes that no
-    longer run, and `*.incomplete` shards of older versions."""
+    """Remove what interrupted writes left in `out`.
+
+    That is temporaries of processes that no longer run, and `*.incomplete`
+    shards of older versions.
+    """
     fileio.remove_stale_temps(out, force=True)
     for path in out.glob("*" + _TMP_SUFFIX):
         path.unlink(missing_ok=True)

@@ -38,7 +38,18 @@ SCALE_MARGIN = 1.25
 
 
 def detect_lsp_layout(joints: np.ndarray) -> str:
-    """ "original" for 3x14xN, "extended" for 14x3xN; ValueError otherwise."""
+    """Detect the layout of an LSP `joints` array from its shape.
+
+    Args:
+        joints: the `joints` variable of a `joints.mat`: 3x14xN or 14x3xN (a
+            single person may lack the last axis).
+
+    Returns:
+        "original" for 3x14xN, "extended" for 14x3xN.
+
+    Raises:
+        ValueError: any other shape.
+    """
     shape = np.shape(joints)
     if len(shape) == 2:  # A single person saved without the last axis.
         shape = (*shape, 1)
@@ -71,6 +82,11 @@ def read_lsp(
     Returns:
         The records (LSP joint order, `dataset="lsp"`) and a `ReadReport` whose
         `format` names the layout used.
+
+    Raises:
+        ValueError: an unknown `split` or `layout`; a missing file, or one
+            without a numeric `joints` of either layout; or a forced `layout`
+            that the file does not have.
     """
     check_split(split)
     if layout not in LAYOUTS:

@@ -36,7 +36,13 @@ def evaluate(
 
     Returns:
         `{"metrics": {name: PCKResult}, "table": str, "predictions": dict,
-        "skipped": dict}`.
+        "skipped": dict}`: the scores by metric name, the formatted table,
+        the predictions of `runner.predict_dataset` and the data's
+        `SkipCounter.report()`.
+
+    Raises:
+        DataError: the TFRecords have damaged shards, so predictions would not
+            line up with the ground truth.
     """
     from keras_posegate.data import build_dataset
 
@@ -73,7 +79,18 @@ def evaluate(
 
 
 def write_predictions(pred: dict, prefix: str, dataset: str) -> list[str]:
-    """Predictions as JSON (and MPII `pred.mat`), in original-image pixels."""
+    """Write predictions as JSON (and MPII `pred.mat`), in original-image pixels.
+
+    Args:
+        pred: `runner.predict_dataset`'s dict (`joints` `(N, J, 2)`, `scores`
+            `(N, J)`, `image_ids`, `person_indices`).
+        prefix: path prefix: writes `PREFIX.json` and, for MPII,
+            `PREFIX_pred.mat`; parent folders are created.
+        dataset: "mpii" or "lsp".
+
+    Returns:
+        The paths written.
+    """
     os.makedirs(os.path.dirname(os.path.abspath(prefix)), exist_ok=True)
     written = [
         pred_io.write_predictions_json(
@@ -93,6 +110,15 @@ def write_predictions(pred: dict, prefix: str, dataset: str) -> list[str]:
 
 
 def metrics_json(scores: dict) -> str:
+    """Render `evaluate`'s metrics as indented JSON text.
+
+    Args:
+        scores: metric name -> `PCKResult` (written with its `to_dict()`) or
+            a plain value.
+
+    Returns:
+        The JSON text.
+    """
     return json.dumps(
         {k: (v.to_dict() if hasattr(v, "to_dict") else v) for k, v in scores.items()},
         indent=1,

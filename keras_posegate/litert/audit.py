@@ -48,11 +48,19 @@ class AuditReport:
     violations: list[str]
 
     def to_dict(self) -> dict:
+        """Return the report as a JSON-able dict of its four fields."""
         return dataclasses.asdict(self)
 
 
 def audit_int8(model: str | bytes) -> AuditReport:
-    """Audit a `.tflite` file (path) or flatbuffer (bytes); see module docstring."""
+    """Audit a `.tflite` file (path) or flatbuffer (bytes); see module docstring.
+
+    Args:
+        model: a `.tflite` file path, or the model's flatbuffer bytes.
+
+    Returns:
+        An `AuditReport`.
+    """
     interp = interpreter(model)
     tensors = {t["index"]: t for t in interp.get_tensor_details()}
     model_inputs = {d["index"] for d in interp.get_input_details()}
@@ -83,13 +91,25 @@ def audit_int8(model: str | bytes) -> AuditReport:
 
 
 def is_int8_model(model: str | bytes) -> bool:
-    """True when the model holds int8 / uint8 tensors (an integer model)."""
+    """True when the model holds int8 / uint8 tensors (an integer model).
+
+    Args:
+        model: a `.tflite` file path, or the model's flatbuffer bytes.
+    """
     interp = interpreter(model)
     return any(t["dtype"] in (np.int8, np.uint8) for t in interp.get_tensor_details())
 
 
 def audit_model(path: str) -> dict:
-    """Every check of one `.tflite` file, as a JSON-able dict."""
+    """Every check of one `.tflite` file, as a JSON-able dict.
+
+    Args:
+        path: the `.tflite` file.
+
+    Returns:
+        `model` (the path), the `AuditReport` fields, `int8_model` and
+        `gpu_delegate` (`keras_posegate.litert.gpu`'s report).
+    """
     from keras_posegate.litert.gpu import gpu_compatibility
 
     with open(path, "rb") as f:
@@ -113,7 +133,17 @@ def _verdict(result: dict, require_int8: bool) -> tuple[str, bool]:
 def print_audits(
     paths: list[str], require_int8: bool = False, require_gpu: bool = False
 ) -> int:
-    """Print the audit of each model; the exit status of the module docstring."""
+    """Print the audit of each model; the exit status of the module docstring.
+
+    Args:
+        paths: `.tflite` files.
+        require_int8: fail any model that is not integer-only, float ones too.
+        require_gpu: fail a model the GPU delegate would not run whole.
+
+    Returns:
+        0 when every model passes, 1 when one fails, 2 when a file is missing
+        or not a TFLite model (printed on stderr; nothing is audited then).
+    """
     for path in paths:
         if not os.path.isfile(path):
             print(f"audit: no such model file: {path}", file=sys.stderr)

@@ -1,5 +1,7 @@
-"""`benchmark_backends`: `benchmark_train` on several Keras 3 backends, each in
-its own process (a process has one backend), printed side by side.
+"""`benchmark_backends`: `benchmark_train` on several Keras 3 backends, side by side.
+
+Each backend runs in its own process (a process has one backend), and
+`side_by_side` prints the results as one table.
 
 `python -m keras_posegate.training.backend_table '{"preset": ...}'` (with
 `KERAS_BACKEND` set) prints `benchmark_train(**kwargs)` as one JSON line.
@@ -16,8 +18,17 @@ from keras_posegate import backends
 
 
 def benchmark_backends(backend_names: list[str], **kwargs) -> list[dict]:
-    """`benchmark_train(**kwargs)` on each backend, each in a fresh process
-    (a process has one Keras backend), one after the other.
+    """Run `benchmark_train(**kwargs)` on each backend, each in a fresh process.
+
+    A process has one Keras backend, so each runs in a child process, one
+    after the other.
+
+    Args:
+        backend_names: Keras backends ("tensorflow", "jax", "torch").
+        **kwargs: arguments of `benchmark_train` (sent to the child as JSON).
+
+    Returns:
+        One `benchmark_train` result dict per backend, in the order given.
 
     Raises:
         ValueError: a backend that is unknown or not installed.
@@ -44,8 +55,18 @@ def benchmark_backends(backend_names: list[str], **kwargs) -> list[dict]:
 
 
 def side_by_side(results: list[dict]) -> str:
-    """A table: one row per backend and step setting, images/s median [min,
-    max], steps/s, peak RSS."""
+    """Format `benchmark_backends` results as one table.
+
+    One row per backend and step setting: images/s median [min, max], steps/s
+    and peak RSS; a last line names the preset, batch, input size, device,
+    precision and number of runs.
+
+    Args:
+        results: `benchmark_train` result dicts.
+
+    Returns:
+        The table, as text.
+    """
     header = (
         f"{'backend':<11}{'step':<13}{'images/s':>9} {'[min, max]':<17}"
         f"{'steps/s':>8}{'peak RSS MiB':>14}"

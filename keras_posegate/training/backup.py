@@ -1,5 +1,6 @@
-"""The run's backup (`MODEL_DIR/backup/`): weights, optimizer state and the
-epoch reached, in `BackupAndRestore`'s layout, written so that a kill or a full
+"""The run's backup (`MODEL_DIR/backup/`): weights, optimizer state, epoch reached.
+
+It is kept in `BackupAndRestore`'s layout, written so that a kill or a full
 disk at any moment leaves a checkpoint to resume from.
 
 Each save writes the new weights and metadata under `.tmp-*` names, then moves
@@ -56,8 +57,11 @@ def _read_metadata(path: str) -> dict | None:
 
 
 def _h5_readable(path: str) -> bool:
-    """Whether every dataset of an HDF5 file reads (for backups written by
-    Keras's own `BackupAndRestore`, which record no checksum)."""
+    """Tell whether every dataset of an HDF5 file reads.
+
+    For backups written by Keras's own `BackupAndRestore`, which record no
+    checksum.
+    """
     import h5py
 
     def read(_, obj):
@@ -73,8 +77,20 @@ def _h5_readable(path: str) -> bool:
 
 
 def find_checkpoint(backup_dir: str) -> tuple[Checkpoint | None, list[str]]:
-    """The newest usable checkpoint in `backup_dir` (None if there is none)
-    and a description of each damaged or incomplete one passed over."""
+    """Find the newest usable checkpoint in `backup_dir`.
+
+    A checkpoint is usable when its weights file matches the SHA-256 its
+    metadata records (for Keras's own layout, which records none: when the
+    weights file of the same suffix reads whole).
+
+    Args:
+        backup_dir: the backup folder.
+
+    Returns:
+        `(checkpoint, problems)`: the newest usable `Checkpoint`, None if there
+        is none; and a description of each damaged or incomplete one passed
+        over.
+    """
     problems, metas = [], []
     for name in (METADATA, METADATA + PREVIOUS):
         path = os.path.join(backup_dir, name)
@@ -112,15 +128,27 @@ def find_checkpoint(backup_dir: str) -> tuple[Checkpoint | None, list[str]]:
 
 
 def backup_epoch(model_dir: str) -> int:
-    """Epochs completed according to the backup (0 when there is no usable one)."""
+    """Epochs completed according to the backup (0 when there is no usable one).
+
+    Args:
+        model_dir: the run's directory.
+    """
     found, _ = find_checkpoint(os.path.join(model_dir, BACKUP_DIR))
     return found.epoch if found else 0
 
 
 def settle_backup(model_dir: str) -> tuple[int, list[str]]:
-    """Leave only the newest usable checkpoint, under the current names, and
-    remove damaged files. Returns `(epochs completed, warnings)`; call it
-    holding the model directory's lock."""
+    """Leave only the newest usable checkpoint, under the current names.
+
+    Damaged files are removed. Call it holding the model directory's lock.
+
+    Args:
+        model_dir: the run's directory.
+
+    Returns:
+        `(epochs completed, warnings)`: the warnings are lines to print, naming
+        what was damaged and where training goes on.
+    """
     folder = os.path.join(model_dir, BACKUP_DIR)
     found, problems = find_checkpoint(folder)
     current = os.path.join(folder, WEIGHTS), os.path.join(folder, METADATA)
@@ -148,9 +176,11 @@ def settle_backup(model_dir: str) -> tuple[int, list[str]]:
 
 
 class RunBackup(keras.callbacks.BackupAndRestore):
-    """`BackupAndRestore` (per epoch, two checkpoints, kept after training)
-    with the writes described in the module notes and a free-space check
-    before each.
+    """`BackupAndRestore` with the module's crash-safe writes and a free-space check.
+
+    It saves every epoch, keeps two checkpoints and keeps them after training;
+    each save is written as the module notes describe, after a free-space
+    check (`NotEnoughSpace` when the disk is too full).
 
     Args:
         backup_dir: where the checkpoints go.
@@ -164,6 +194,11 @@ class RunBackup(keras.callbacks.BackupAndRestore):
         self.restored_epoch = 0
 
     def on_train_begin(self, logs=None):
+        """Restore the newest usable checkpoint of `restore_from`, if there is one.
+
+        Loads its weights (the optimizer's state included) and makes `fit`
+        start at the epoch after it; `restored_epoch` records that epoch.
+        """
         found, _ = find_checkpoint(self.restore_from)
         if found is None:
             return

@@ -1,6 +1,7 @@
-"""`benchmark_train`: training throughput and peak memory of a preset on
-random in-memory data, with and without XLA (`jit_compile`), and what the
-throughput means for the paper's MPII schedule.
+"""`benchmark_train`: training throughput and peak memory of a preset.
+
+Measured on random in-memory data, with and without XLA (`jit_compile`),
+together with what the throughput means for the paper's MPII schedule.
 
 The clock runs inside `model.fit` (`StepTimer`): from the end of the last
 warm-up step to the end of the last timed step, so set-up, tracing and
@@ -26,9 +27,11 @@ PAPER_MPII_IMAGES = 25_000 * 200
 
 
 class StepTimer(keras.callbacks.Callback):
-    """Times training steps inside `fit`, from the end of step `warmup - 1`
-    (the start of the first step when `warmup` is 0) to the end of the last
-    step of the run. Backend-neutral: it waits for a step's results with
+    """Times training steps inside `fit`, leaving out the first `warmup` steps.
+
+    The clock runs from the end of step `warmup - 1` (the start of the first
+    step when `warmup` is 0) to the end of the last step of the run.
+    Backend-neutral: it waits for a step's results with
     `keras.ops.convert_to_numpy`, so asynchronous backends are timed to the
     end of their work.
 
@@ -45,10 +48,12 @@ class StepTimer(keras.callbacks.Callback):
         self.steps, self.seen = 0, 0
 
     def on_train_begin(self, logs=None):
+        """Reset the clock and the step counts for a new `fit`."""
         self.start = self.end = self.first = self.last_end = None
         self.steps, self.seen = 0, 0
 
     def on_train_batch_begin(self, batch, logs=None):
+        """Note the first step's start; with `warmup` 0 the clock starts there."""
         now = time.perf_counter()
         if self.first is None:
             self.first = now
@@ -56,6 +61,7 @@ class StepTimer(keras.callbacks.Callback):
             self.start = now
 
     def on_train_batch_end(self, batch, logs=None):
+        """Wait for the step's results, then count the step and update the clock."""
         _wait_for(logs)
         now = time.perf_counter()
         self.seen += 1
@@ -67,6 +73,11 @@ class StepTimer(keras.callbacks.Callback):
 
     @property
     def seconds(self) -> float:
+        """Seconds taken by the timed steps.
+
+        Raises:
+            ValueError: no step was timed (the run had no more than `warmup`).
+        """
         if not self.steps:
             raise ValueError(
                 f"No timed steps: the run had {self.seen} steps, warmup={self.warmup}."
@@ -82,7 +93,18 @@ def _wait_for(logs) -> None:
 
 
 def random_batch(model, batch_size: int, seed: int = 0):
-    """`(images, heatmaps, weights)` of the training contract, random values."""
+    """Make one random batch `(images, heatmaps, weights)` of the training contract.
+
+    Args:
+        model: a `PoseGateModel` (its input size, joints and stacks are used).
+        batch_size: examples in the batch.
+        seed: seed of the random values.
+
+    Returns:
+        `(images, heatmaps, weights)`: float32 images `(B, S, S, 3)` in
+        [0, 1), where S is `model.input_size`; per stack the same heatmaps
+        `(B, S/4, S/4, J)`; per stack joint weights `(B, J)`, all ones.
+    """
     rng = np.random.default_rng(seed)
     size, side = model.input_size, model.input_size // 4
     images = rng.random((batch_size, size, size, 3), dtype=np.float32)
@@ -93,9 +115,14 @@ def random_batch(model, batch_size: int, seed: int = 0):
 
 
 def repeated_batches(batch):
-    """The same batch forever, as a `tf.data.Dataset` (every Keras 3 backend
-    takes one), without tf.data's autotuning thread (see
-    `keras_posegate.data.options.pipeline_options`)."""
+    """Repeat `batch` forever as a `tf.data.Dataset`.
+
+    Every Keras 3 backend's `fit` takes one; the options leave out tf.data's
+    autotuning thread (see `keras_posegate.data.options.pipeline_options`).
+
+    Args:
+        batch: a nested structure of arrays, e.g. from `random_batch`.
+    """
     import tensorflow as tf
 
     from keras_posegate.data.options import pipeline_options
@@ -105,8 +132,16 @@ def repeated_batches(batch):
 
 
 def timed_fit(model, data, steps: int, warmup: int = 1) -> StepTimer:
-    """One `model.fit` of `warmup + steps` steps; returns its `StepTimer`,
-    with `fit_seconds`: the whole `fit` call, timed around it."""
+    """Run one `model.fit` of `warmup + steps` steps and return its `StepTimer`.
+
+    The timer also gets `fit_seconds`: the whole `fit` call, timed around it.
+
+    Args:
+        model: a compiled model.
+        data: a dataset of training batches (at least `warmup + steps`).
+        steps: timed steps.
+        warmup: untimed steps first.
+    """
     timer = StepTimer(warmup)
     start = time.perf_counter()
     model.fit(data, steps_per_epoch=warmup + steps, epochs=1, verbose=0,
@@ -164,9 +199,10 @@ def benchmark_train(
     mixed_precision: bool = False,
     repeats: int = 5,
 ) -> dict:
-    """Train-step throughput of a preset on this machine, timed inside `fit`,
-    on the process's Keras backend (`backend_table.benchmark_backends` runs
-    several side by side).
+    """Measure the train-step throughput of a preset on this machine, inside `fit`.
+
+    Runs on the process's Keras backend (`backend_table.benchmark_backends`
+    runs several side by side).
 
     Args:
         preset: model preset; inputs at its input size.
@@ -195,6 +231,10 @@ def benchmark_train(
         alone (the input pipeline must keep up: `posegate benchmark data`).
         `peak_rss_mb` is the process high-water mark so far, so a later
         setting's figure includes the earlier ones.
+
+    Raises:
+        ValueError: `batch_size`, `steps`, `warmup` or `repeats` is below 1, or
+            `jit_compile` is empty.
     """
     for name, value, low in (("batch_size", batch_size, 1), ("steps", steps, 1),
                              ("warmup", warmup, 1), ("repeats", repeats, 1)):  # fmt: skip

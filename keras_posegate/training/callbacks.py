@@ -1,6 +1,9 @@
-"""The callbacks of a run: per-epoch validation PCKh, atomic best/last
-checkpoints, the history, the backup. `run_callbacks` is the one list that both
-`model.fit` and the multi-worker loop drive."""
+"""The callbacks of a run: validation PCKh, atomic checkpoints, history, backup.
+
+They add the per-epoch validation PCKh and write atomic best/last checkpoints,
+the history and the backup. `run_callbacks` is the one list that both
+`model.fit` and the multi-worker loop drive.
+"""
 
 from __future__ import annotations
 
@@ -21,10 +24,18 @@ from keras_posegate.training.schedule import epoch_learning_rate
 
 
 def save_model_atomic(model, path: str) -> str:
-    """Save a `.keras` file through a temporary name and a rename, so a crash
-    never leaves a half-written model under `path`; refuses to start when the
-    disk has no room for it (the size of the file it replaces, or of the
-    model's variables).
+    """Save `model` as a `.keras` file through a temporary name and a rename.
+
+    A crash never leaves a half-written model under `path`. Refuses to start
+    when the disk has no room for it (the size of the file it replaces, or of
+    the model's variables).
+
+    Args:
+        model: the Keras model.
+        path: the `.keras` file to write.
+
+    Returns:
+        `path`.
 
     Raises:
         NotEnoughSpace: the disk is (nearly) full; `path` is left as it was.
@@ -43,8 +54,9 @@ def save_model_atomic(model, path: str) -> str:
 
 
 class ValidationPCK(keras.callbacks.Callback):
-    """Adds the validation accuracy (MPII PCKh@0.5 or LSP PCK@0.2, in %) to the
-    epoch logs as `val_pck`.
+    """Adds the validation accuracy to the epoch logs as `val_pck`.
+
+    The accuracy is MPII PCKh@0.5 or LSP PCK@0.2, the mean over joints, in %.
 
     Args:
         dataset: an eval pipeline (`build_dataset(..., training=False)`).
@@ -60,6 +72,7 @@ class ValidationPCK(keras.callbacks.Callback):
         self.dataset, self.codec, self.info, self.flip = dataset, codec, info, flip
 
     def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
+        """Predict the validation set, score it and put the mean into `logs`."""
         from keras_posegate.evaluation.runner import predict_dataset, score_predictions
 
         pred = predict_dataset(
@@ -72,11 +85,18 @@ class ValidationPCK(keras.callbacks.Callback):
 
 
 class AtomicCheckpoints(keras.callbacks.Callback):
-    """Writes `last.keras` every epoch and `best.keras` when `monitor` improves
-    (higher is better for `val_pck`, lower for losses), each atomically.
+    """Writes `last.keras` every epoch and `best.keras` when `monitor` improves.
 
-    On resume the best value so far is read back from `history.csv`, so a
-    worse epoch after a restart does not replace `best.keras`."""
+    Higher is better for `val_pck`, lower for losses; each file is written
+    atomically. On resume the best value so far is read back from
+    `history.csv`, so a worse epoch after a restart does not replace
+    `best.keras`.
+
+    Args:
+        model_dir: where the two files go.
+        monitor: the log to compare epochs by; higher is better when its name
+            contains "pck".
+    """
 
     def __init__(self, model_dir: str, monitor: str = "val_pck"):
         super().__init__()
@@ -85,6 +105,10 @@ class AtomicCheckpoints(keras.callbacks.Callback):
         self.best = best_so_far(model_dir, monitor, self.higher_is_better)
 
     def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
+        """Write `last.keras`, then `best.keras` if `monitor` improved.
+
+        A missing or non-finite `monitor` value never counts as better.
+        """
         logs = logs or {}
         save_model_atomic(self.model, os.path.join(self.model_dir, "last.keras"))
         value = logs.get(self.monitor)
@@ -105,8 +129,10 @@ def run_callbacks(
     out_dir: str | None = None,
     restore_from: str | None = None,
 ) -> list:
-    """The run's callbacks, in order: skip counts, learning rate, validation,
-    NaN stop, `last.keras`/`best.keras`, `history.csv`, TensorBoard, backup.
+    """Build the run's callbacks, in the order they run.
+
+    Skip counts, learning rate, validation, NaN stop, `last.keras` and
+    `best.keras`, `history.csv`, TensorBoard, backup.
 
     Args:
         config: the run.
@@ -119,6 +145,9 @@ def run_callbacks(
             multi-worker non-chief writes into a temporary folder).
         restore_from: the backup folder to resume from (default the one in
             `out_dir`).
+
+    Returns:
+        The list of callbacks.
     """
     from keras_posegate.data import SkipReport
 

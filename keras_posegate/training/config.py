@@ -95,13 +95,23 @@ class TrainConfig:
         return overrides
 
     def save(self, model_dir: str) -> str:
-        """Write `model_dir/train_config.json` (atomically)."""
+        """Write `model_dir/train_config.json` (atomically).
+
+        Args:
+            model_dir: an existing folder.
+
+        Returns:
+            The path written.
+        """
         path = os.path.join(model_dir, CONFIG_FILE)
         return atomic_write_json(path, dataclasses.asdict(self), indent=2)
 
     @classmethod
     def load(cls, model_dir: str) -> TrainConfig:
         """The configuration saved in `model_dir`.
+
+        Args:
+            model_dir: the run's directory.
 
         Raises:
             FileNotFoundError: there is none.

@@ -10,7 +10,21 @@ from keras_posegate.datasets.info import DatasetInfo
 def train_and_val_datasets(
     config, info: DatasetInfo, codec: HeatmapCodec, num_stacks: int
 ):
-    """The training pipeline and the validation (eval) pipeline, or None."""
+    """The training pipeline and the validation (eval) pipeline, or None.
+
+    Both read `config.data_dir` (see `data.sources.resolve_sources`); the
+    training data repeats when `config.steps_per_epoch` caps the epochs.
+
+    Args:
+        config: the run (`TrainConfig`).
+        info: the dataset facts.
+        codec: the heatmap codec (input size, stride, sigma).
+        num_stacks: the model's stacks (one target each).
+
+    Returns:
+        `(train_ds, val_ds)`: `build_dataset` pipelines, `val_ds` None when
+        the data has no validation split.
+    """
     from keras_posegate.data import build_dataset
 
     train_src, val_src = resolve_sources(config.dataset, config.data_dir)

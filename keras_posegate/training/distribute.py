@@ -6,8 +6,19 @@ import tensorflow as tf
 
 
 def make_strategy(name: str) -> tf.distribute.Strategy:
-    """ "default" (one device, the GPU if there is one), "mirrored" (all local
-    GPUs, or the logical CPU devices) or "multi_worker" (hosts from TF_CONFIG)."""
+    """Build a `tf.distribute` strategy by name.
+
+    Args:
+        name: "default" (one device, the GPU if there is one), "mirrored" (all
+            local GPUs, or the logical CPU devices) or "multi_worker" (hosts
+            from TF_CONFIG).
+
+    Returns:
+        The strategy.
+
+    Raises:
+        ValueError: an unknown name.
+    """
     if name == "default":
         return tf.distribute.get_strategy()
     if name == "mirrored":

@@ -1,5 +1,7 @@
-"""Why a run stopped or was refused, as exceptions with a one-line message
-that names the directory or flag and says what to do."""
+"""Why a run stopped or was refused, as exceptions with a one-line message.
+
+The message names the directory or flag and says what to do.
+"""
 
 from __future__ import annotations
 
@@ -11,10 +13,15 @@ class TrainingDiverged(RuntimeError):
 
 
 class RunRefused(PosegateError):
-    """The run cannot start as asked: the model directory is locked by another
-    run, or the flags differ from the configuration of the run it resumes."""
+    """The run cannot start as asked.
+
+    The model directory is locked by another run, or the flags differ from the
+    configuration of the run it resumes.
+    """
 
 
 class NotEnoughSpace(OSError):
-    """The disk is too full for the next checkpoint; the run stopped before
-    writing it, and the previous checkpoint is intact."""
+    """The disk is too full for the next checkpoint.
+
+    The run stopped before writing it, and the previous checkpoint is intact.
+    """

@@ -20,9 +20,11 @@ HISTORY_FILE = "history.csv"
 
 
 def _parse(path: str) -> tuple[list[str], list[dict], bool]:
-    """`(header, rows, clean)`: one row per epoch (the last written wins), in
-    epoch order; `clean` is False when repeated headers, malformed lines or
-    repeated epochs were left out."""
+    """Parse `history.csv` into `(header, rows, clean)`.
+
+    One row per epoch (the last written wins), in epoch order; `clean` is False
+    when repeated headers, malformed lines or repeated epochs were left out.
+    """
     with open(path, newline="") as f:
         lines = [line for line in csv.reader(f) if line]
     if not lines:
@@ -38,7 +40,14 @@ def _parse(path: str) -> tuple[list[str], list[dict], bool]:
 
 
 def read_history(model_dir: str) -> list[dict]:
-    """The rows of `history.csv`, one per epoch in order (empty when none)."""
+    """Read the rows of `history.csv`, one per epoch in order (empty when none).
+
+    Args:
+        model_dir: the run's directory.
+
+    Returns:
+        One dict per epoch, column name to its text as written.
+    """
     path = os.path.join(model_dir, HISTORY_FILE)
     if not os.path.isfile(path):
         return []
@@ -46,9 +55,18 @@ def read_history(model_dir: str) -> list[dict]:
 
 
 def trim_history(model_dir: str, completed: int) -> int:
-    """Keep one row for each epoch `< completed` (the others will be trained
-    again) and drop repeated headers and epochs. Returns the number of lines
-    dropped."""
+    """Keep one row of `history.csv` for each epoch `< completed`.
+
+    The later epochs will be trained again; repeated headers and epochs are
+    dropped too. The file is rewritten atomically, only when that changes it.
+
+    Args:
+        model_dir: the run's directory.
+        completed: epochs completed according to the backup.
+
+    Returns:
+        The number of lines dropped.
+    """
     path = os.path.join(model_dir, HISTORY_FILE)
     if not os.path.isfile(path):
         return 0
@@ -64,7 +82,16 @@ def trim_history(model_dir: str, completed: int) -> int:
 
 
 def best_so_far(model_dir: str, monitor: str, higher_is_better: bool) -> float:
-    """The best finite `monitor` value in `history.csv`, or +-inf."""
+    """Find the best finite `monitor` value in `history.csv`.
+
+    Args:
+        model_dir: the run's directory.
+        monitor: the column to read.
+        higher_is_better: take the highest value, else the lowest.
+
+    Returns:
+        The best value; -inf (higher is better) or +inf when there is none.
+    """
     values = []
     for row in read_history(model_dir):
         try:

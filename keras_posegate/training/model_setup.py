@@ -15,7 +15,14 @@ from keras_posegate.training.config import TrainConfig
 
 
 def set_precision(mixed: bool) -> None:
-    """float16 compute on GPU, bfloat16 on CPU, when `mixed`."""
+    """Set Keras's global precision policy for a mixed-precision run.
+
+    float16 compute on a GPU, bfloat16 on a CPU; nothing changes when `mixed`
+    is False.
+
+    Args:
+        mixed: whether the run uses mixed precision.
+    """
     if mixed:
         keras.mixed_precision.set_global_policy(
             "mixed_float16" if backends.has_gpu() else "mixed_bfloat16"
@@ -23,7 +30,15 @@ def set_precision(mixed: bool) -> None:
 
 
 def build_model(config: TrainConfig):
-    """The preset's model (with dataset and ablation overrides), or `init_from`."""
+    """The preset's model (with dataset and ablation overrides), or `init_from`.
+
+    Args:
+        config: the run.
+
+    Raises:
+        ValueError: the `init_from` model predicts another number of joints
+            than the dataset has.
+    """
     from keras_posegate.models import PoseGateModel
 
     if config.init_from:
@@ -40,7 +55,12 @@ def build_model(config: TrainConfig):
 
 
 def compile_model(model, config: TrainConfig) -> None:
-    """RMSprop at the initial rate, the masked heatmap MSE on every stack."""
+    """Compile `model` with RMSprop at the initial rate and the masked MSE per stack.
+
+    Args:
+        model: the model to compile.
+        config: the run (its learning rate and `jit_compile`).
+    """
     from keras_posegate.losses import MaskedHeatmapMSE
 
     model.compile(
@@ -51,8 +71,18 @@ def compile_model(model, config: TrainConfig) -> None:
 
 
 def make_model(config: TrainConfig, strategy):
-    """The compiled model, its variables and the optimizer's made in the
-    strategy's scope (a backup restores into them)."""
+    """Build and compile the run's model in the strategy's scope.
+
+    The model's variables and the optimizer's are made in the scope (a backup
+    restores into them); on other backends than TensorFlow there is no scope.
+
+    Args:
+        config: the run.
+        strategy: a `tf.distribute.Strategy` (not used on other backends).
+
+    Returns:
+        The compiled model, its optimizer built.
+    """
     # tf.distribute scopes are TensorFlow's; other backends have one device here.
     scope = strategy.scope() if backends.current() == "tensorflow" else None
     with scope or contextlib.nullcontext():

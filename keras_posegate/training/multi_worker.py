@@ -1,5 +1,7 @@
-"""Multi-worker training with a custom loop (Keras 3's `model.fit` fails under
-`MultiWorkerMirroredStrategy`, keras-team/keras#20585).
+"""Multi-worker training with a custom loop.
+
+Keras 3's `model.fit` fails under `MultiWorkerMirroredStrategy`
+(keras-team/keras#20585).
 
 The same model, optimizer and precision (`model_setup.py`), loss
 (`heatmap_mse` per stack, summed over stacks, as `MaskedHeatmapMSE` through
@@ -44,13 +46,23 @@ from keras_posegate.training.mw_loop import DistributedStep, count_steps
 
 
 def is_chief(strategy: tf.distribute.Strategy) -> bool:
-    """The chief: task `chief`, or `worker` 0 in a cluster without one."""
+    """Tell whether this task is the chief: `chief`, or `worker` 0 without one.
+
+    Args:
+        strategy: a multi-worker strategy (its cluster resolver is read).
+    """
     return _is_chief_task(strategy.cluster_resolver)
 
 
 def is_chief_process(strategy_name: str) -> bool:
-    """Whether this process writes the model directory: always, but under
-    "multi_worker" only the chief of `TF_CONFIG`'s cluster."""
+    """Tell whether this process writes the model directory.
+
+    Always, except under "multi_worker", where only the chief of
+    `TF_CONFIG`'s cluster does.
+
+    Args:
+        strategy_name: the run's strategy name.
+    """
     if strategy_name != "multi_worker":
         return True
     resolver = tf.distribute.cluster_resolver.TFConfigClusterResolver()
@@ -71,9 +83,18 @@ def train_multi_worker(
     verbose: int | str = 1,
     callbacks: list | None = None,
 ) -> keras.callbacks.History:
-    """Train with `strategy` (a `MultiWorkerMirroredStrategy`); see the module
-    notes. Returns a `History` (its `model` the trained model) whose `history`
-    has one value per epoch run.
+    """Train with `strategy` (a `MultiWorkerMirroredStrategy`); see the module notes.
+
+    Args:
+        config: the run.
+        strategy: the multi-worker strategy.
+        verbose: progress output on the chief ("auto" means 1); the other
+            workers are silent.
+        callbacks: extra Keras callbacks, run after the built-in ones.
+
+    Returns:
+        A `History` (its `model` the trained model) whose `history` has one
+        value per epoch run.
 
     Raises:
         RuntimeError: `TerminateOnNaN`'s, when the loss became NaN.
@@ -107,8 +128,10 @@ def train_multi_worker(
 
 
 def _run(callback_list, step, backup: RunBackup, epochs: int, steps: int):
-    """The calls `model.fit` makes, around `steps` distributed steps an epoch;
-    the first epoch is the one after the backup's."""
+    """Make the calls `model.fit` makes, around `steps` distributed steps an epoch.
+
+    The first epoch is the one after the backup's.
+    """
     callback_list.on_train_begin()
     logs = {}
     for epoch in range(backup.restored_epoch, epochs):

@@ -10,7 +10,14 @@ from keras_posegate.training.config import TrainConfig
 
 
 def count_steps(config: TrainConfig) -> int:
-    """Steps in one pass over the training set (full batches only)."""
+    """Count the steps in one pass over the training set (full batches only).
+
+    Args:
+        config: the run (its dataset, `data_dir` and batch size).
+
+    Raises:
+        ValueError: the training set is smaller than one batch.
+    """
     from keras_posegate.data.decoder import TFRecordSource
     from keras_posegate.datasets.records import PersonRecord
 
@@ -28,10 +35,23 @@ def count_steps(config: TrainConfig) -> int:
 
 
 def replica_loss(model, images, heatmaps, weights, global_batch: int):
-    """This replica's share of the global-batch loss: per stack the masked
-    heatmap MSE (mean over the replica's B x J), times B_replica / B_global, so
-    that the SUM over replicas is `MaskedHeatmapMSE`'s value on the global
-    batch; stacks are summed (equal weights, paper Eq. 2)."""
+    """Compute this replica's share of the global-batch loss.
+
+    Per stack the masked heatmap MSE (mean over the replica's B x J), times
+    B_replica / B_global, so that the SUM over replicas is `MaskedHeatmapMSE`'s
+    value on the global batch; stacks are summed (equal weights, paper Eq. 2).
+    The model's own losses are split evenly between the replicas.
+
+    Args:
+        model: the model being trained.
+        images: this replica's images, `(B_replica, H, W, 3)`.
+        heatmaps: per stack the target heatmaps, `(B_replica, H/4, W/4, J)`.
+        weights: per stack the joint weights, `(B_replica, J)`.
+        global_batch: the global batch size B_global.
+
+    Returns:
+        A float32 scalar tensor.
+    """
     outputs = model(images, training=True)
     local = tf.cast(tf.shape(images)[0], tf.float32)
     loss = tf.add_n(
@@ -85,4 +105,5 @@ class DistributedStep:
         return self.strategy.reduce(tf.distribute.ReduceOp.SUM, per_replica, axis=None)
 
     def __call__(self) -> float:
+        """Run one step on the next global batch; return the global-batch loss."""
         return float(self.step(self.iterator))

@@ -1,5 +1,6 @@
-"""Which configuration a `posegate train` runs: a new run, a resumed one, or
-a failed start begun again.
+"""Which configuration a `posegate train` runs.
+
+It is a new run, a resumed one, or a failed start begun again:
 
 * A run that completed at least one epoch (a usable backup) is resumed with
   its saved `train_config.json`. Flags given on the command line that differ
@@ -28,7 +29,7 @@ FLAG_NAMES = {"lr_drop_epochs": "lr_drops"}
 
 
 def flag(field: str) -> str:
-    """The command-line flag of a `TrainConfig` field."""
+    """Name the command-line flag of a `TrainConfig` field, e.g. `--lr_drops`."""
     return f"--{FLAG_NAMES.get(field, field)}"
 
 
@@ -42,13 +43,17 @@ def plan_run(
     given: Collection[str],
     override: bool = False,
 ) -> tuple[TrainConfig, str]:
-    """The configuration to train `model_dir` with, and a line saying why.
+    """Choose the configuration to train `model_dir` with, following the module notes.
 
     Args:
         model_dir: the run's directory.
         fields: `TrainConfig` fields from the command line, defaults included.
         given: the names of the fields set explicitly on the command line.
         override: let the given fields replace a resumed run's saved ones.
+
+    Returns:
+        `(config, note)`: the configuration, and a line saying why it was
+        chosen (empty for a new run).
 
     Raises:
         RunRefused: a resume with differing flags and no `override`, a flag
@@ -109,8 +114,11 @@ def plan_run(
 
 
 def _saved(model_dir: str) -> TrainConfig | None:
-    """The saved configuration (its `model_dir` the given one), or None when
-    there is none or it is unreadable (a start that failed while writing it)."""
+    """Read the saved configuration, its `model_dir` set to the given one.
+
+    None when there is none or it is unreadable (a start that failed while
+    writing it).
+    """
     if not os.path.isfile(os.path.join(model_dir, CONFIG_FILE)):
         return None
     try:

@@ -1,5 +1,7 @@
-"""The model directory of a run: writable, locked to one run, free of the
-temporary files of interrupted writes, with room for the next checkpoint.
+"""The model directory of a run, and the checks it passes before training.
+
+It must be writable, locked to one run, free of the temporary files of
+interrupted writes, and have room for the next checkpoint.
 
 Temporary files of this package are named `.tmp-*` (written beside their
 target, then renamed over it), so any left in the model directory belong to a
@@ -32,7 +34,17 @@ def free_bytes(path: str) -> int:
 
 
 def check_model_dir(model_dir: str) -> None:
-    """Fail early, with a clear message, if `model_dir` cannot take checkpoints."""
+    """Fail early, with a clear message, if `model_dir` cannot take checkpoints.
+
+    Creates `model_dir` when it does not exist.
+
+    Args:
+        model_dir: the run's directory.
+
+    Raises:
+        OSError: `model_dir` cannot be created or written.
+        NotEnoughSpace: less than `MIN_FREE_BYTES` are free there.
+    """
     try:
         os.makedirs(model_dir, exist_ok=True)
         probe = os.path.join(model_dir, f".tmp-{os.getpid()}-write-probe")
@@ -53,11 +65,14 @@ def check_model_dir(model_dir: str) -> None:
 
 @contextlib.contextmanager
 def lock_model_dir(model_dir: str):
-    """Hold an exclusive lock on `model_dir` (`flock` on `model_dir/.lock`,
-    which records the holder's pid) for the duration of the block.
+    """Hold an exclusive lock on `model_dir` for the duration of the block.
 
+    The lock is a `flock` on `model_dir/.lock`, which records the holder's pid.
     Re-entrant within a process; the lock goes with the process, so a killed
     run leaves no stale lock.
+
+    Args:
+        model_dir: an existing run directory.
 
     Raises:
         RunRefused: another process holds the lock (the message names its pid).
@@ -91,9 +106,18 @@ def lock_model_dir(model_dir: str):
 
 
 def clean_temp_files(model_dir: str, subdirs: tuple[str, ...] = ("backup",)) -> list:
-    """Remove the `.tmp-*` files (and the `NAME.tmp-PID` of older versions)
-    left by interrupted writes in `model_dir` and its `subdirs`; returns their
-    paths. Call it holding the lock."""
+    """Remove the temporary files that interrupted writes left in `model_dir`.
+
+    These are the `.tmp-*` files (and the `NAME.tmp-PID` of older versions) in
+    `model_dir` and its `subdirs`. Call it holding the lock.
+
+    Args:
+        model_dir: the run's directory.
+        subdirs: its subfolders to clean too.
+
+    Returns:
+        The paths removed.
+    """
     removed = []
     for folder in (model_dir, *(os.path.join(model_dir, s) for s in subdirs)):
         if not os.path.isdir(folder):
@@ -111,8 +135,13 @@ def clean_temp_files(model_dir: str, subdirs: tuple[str, ...] = ("backup",)) -> 
 
 
 def model_bytes(model) -> int:
-    """Bytes of the model's and its optimizer's variables (a checkpoint's size
-    before the first one is written)."""
+    """Count the bytes of the model's and its optimizer's variables.
+
+    This stands for a checkpoint's size before the first one is written.
+
+    Args:
+        model: a Keras model, compiled or not.
+    """
     variables = list(model.weights)
     if getattr(model, "optimizer", None) is not None:
         variables += list(model.optimizer.variables)
@@ -127,8 +156,15 @@ def model_bytes(model) -> int:
 
 
 def ensure_free_space(directory: str, need: int, what: str) -> None:
-    """Refuse to start writing `what` (about `need` bytes) into `directory`
-    when the disk has not room for it with a margin.
+    """Refuse to start writing `what` into `directory` when the disk lacks room.
+
+    `need` bytes plus a margin (`SPACE_MARGIN`, `SPACE_RESERVE_BYTES`) must be
+    free.
+
+    Args:
+        directory: where the file goes.
+        need: the file's expected size, in bytes.
+        what: the file, as the message names it.
 
     Raises:
         NotEnoughSpace: naming the directory, the free and the needed space.

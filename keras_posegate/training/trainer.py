@@ -54,7 +54,14 @@ def _is_nan_stop(error: RuntimeError) -> bool:
 
 
 def what_is_kept(model_dir: str) -> str:
-    """What a run stopped by a full disk keeps, and how to go on."""
+    """Say what a run stopped by a full disk keeps, and how to go on.
+
+    Args:
+        model_dir: the run's directory.
+
+    Returns:
+        One or two sentences for the error message.
+    """
     done = backup_epoch(model_dir)
     if done == 0:
         return (
@@ -99,14 +106,17 @@ def train(
     verbose: int | str = "auto",
     callbacks: list | None = None,
 ) -> keras.callbacks.History | None:
-    """Train (or resume) a model as `config` says; returns the Keras history
-    (None when `model_dir` holds a finished run, which is left as it is).
+    """Train (or resume) a model as `config` says.
 
     Args:
         config: the run.
         verbose: `model.fit` verbosity.
         callbacks: extra Keras callbacks, run after the built-in ones (after
             the epoch's backup is written).
+
+    Returns:
+        The Keras history; None when `model_dir` holds a finished run, which is
+        left as it is.
 
     Raises:
         TrainingDiverged: the loss became NaN (the last good epoch is kept).
