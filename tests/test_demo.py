@@ -40,9 +40,10 @@ def test_demo_runs_every_step_and_writes_the_summary(tmp_path):
 
 
 def test_cosine_schedule_spans_every_step_of_the_run(tmp_path):
-    from keras_posegate.demo import _paths, _schedule
+    from keras_posegate.demo.common import demo_paths
+    from keras_posegate.demo.model_steps import cosine_schedule
 
-    paths = _paths(str(tmp_path))
+    paths = demo_paths(str(tmp_path))
     train = tmp_path / "tfrecords" / "train"
     train.mkdir(parents=True)
     shards = [{"file": f"s{i}.tfrecord", "count": c} for i, c in enumerate((50, 49))]
@@ -52,6 +53,6 @@ def test_cosine_schedule_spans_every_step_of_the_run(tmp_path):
     cfg = DemoConfig(
         out_dir=str(tmp_path), epochs=3, batch_size=16, lr_schedule="cosine"
     )
-    (sched,) = _schedule(cfg, paths)
+    (sched,) = cosine_schedule(cfg, paths)
     assert sched.total == 3 * (99 // 16) and sched.warmup == 99 // 16
     assert sched.peak == cfg.learning_rate

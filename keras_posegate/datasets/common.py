@@ -1,7 +1,7 @@
 """Helpers shared by the annotation readers.
 
-The read report, MAT loading with errors that name the file, and the split
-argument.
+The read report, MAT loading with errors that name the file, the split
+argument, and the all-missing joints of an unannotated person.
 """
 
 from __future__ import annotations
@@ -132,3 +132,18 @@ def as_float(value: Any) -> float | None:
         return float(np.asarray(value, dtype=np.float64).ravel()[0])
     except (TypeError, ValueError):
         return None
+
+
+def missing_joints(num_joints: int) -> tuple[np.ndarray, np.ndarray]:
+    """The joints of a person with no annotation: every joint missing.
+
+    Args:
+        num_joints: J, the dataset's joint count.
+
+    Returns:
+        `(J, 2)` float32 joints, all NaN, and `(J,)` float32 visibility, all 0.
+    """
+    return (
+        np.full((num_joints, 2), np.nan, np.float32),
+        np.zeros(num_joints, np.float32),
+    )

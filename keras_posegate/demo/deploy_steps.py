@@ -1,0 +1,154 @@
+"""The demo's deployment: QAT, TFLite and SavedModel export, TFLite checks."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+
+from keras_posegate.demo.common import DemoConfig, StepLog
+
+# summary.json's `gpu_delegate_compatible`: exported model -> the LiteRT GPU
+# delegate takes every op (keras_posegate.litert.gpu).
+GPU_MODELS = (("tflite_float_path", "float32"), ("tflite_float16_path", "float16"),
+              ("tflite_ptq_path", "int8_ptq"), ("tflite_int8_path", "int8_qat"))  # fmt: skip
+
+
+def _posegate(*args: str) -> None:
+    """Run a `posegate` subcommand in a child process.
+
+    tfmot's Keras 2 switch must not reach this Keras 3 process; the child's
+    output goes to ours.
+    """
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k != "TF_USE_LEGACY_KERAS"}
+    subprocess.run([sys.executable, "-m", "keras_posegate", *args], check=True, env=env)
+
+
+def deploy_steps(
+    cfg: DemoConfig,
+    paths: dict,
+    model_path: str,
+    step: StepLog,
+    log: Callable[[str], None],
+) -> dict:
+    """Fine-tunes quantization-aware and exports TFLite and a SavedModel.
+
+    QAT and the QAT export run in child `posegate` processes (tfmot needs
+    Keras 2); float32, float16 and int8 PTQ are converted here.
+
+    Args:
+        cfg: the demo's sizes (`qat_epochs`, `qat_learning_rate`, `preset`).
+        paths: `demo_paths(cfg.out_dir)`.
+        model_path: the trained `.keras` file.
+        step: the step banner.
+        log: where the lines go.
+
+    Returns:
+        The exported files: "tflite_float_path", "tflite_float16_path",
+        "tflite_ptq_path", "tflite_int8_path" (QAT) and "saved_model".
+    """
+    from keras_posegate.export import tflite as tfl
+    from keras_posegate.export.saved_model import export_saved_model
+    from keras_posegate.models.saving import load_keras_model
+
+    exports, qat = paths["exports"], os.path.join(paths["exports"], "posegate_qat")
+    with step(
+        "quantize", f"Quantization-aware fine-tuning, {cfg.qat_epochs} epochs (tfmot)"
+    ):
+        _posegate("quantize", f"--model={model_path}", f"--output={qat}",
+                  f"--data_dir={os.path.join(paths['tfrecords'], 'train')}",
+                  f"--epochs={cfg.qat_epochs}", f"--learning_rate={cfg.qat_learning_rate}",
+                  f"--batch_size={cfg.batch_size}")  # fmt: skip
+    with step(
+        "export",
+        "Exporting TFLite (float32, float16, int8 PTQ, int8 QAT) and a SavedModel",
+    ):
+        model = load_keras_model(model_path)
+        float_path, _ = tfl.write_tflite(
+            tfl.convert_keras(model), exports, "float32", cfg.preset
+        )
+        f16_path, _ = tfl.write_tflite(
+            tfl.convert_keras(model, "float16"), exports, "float16", cfg.preset
+        )
+        ptq = tfl.convert_keras(model, "int8", _representative(model, paths), "int8")
+        ptq_path, _ = tfl.write_tflite(ptq, exports, "int8", cfg.preset)
+        _posegate("export", "--format=tflite", "--quantization=qat", f"--qat_checkpoint={qat}",
+                  "--io_dtype=int8", f"--export_dir={exports}", f"--preset={cfg.preset}")  # fmt: skip
+        saved = export_saved_model(
+            model, os.path.join(exports, "saved_model"), "posegate"
+        )
+        for path in (
+            float_path,
+            f16_path,
+            ptq_path,
+            os.path.join(exports, "posegate_qat.tflite"),
+            saved,
+        ):
+            log(f"    {path}")
+    return {"tflite_float_path": float_path, "tflite_float16_path": f16_path,
+            "tflite_ptq_path": ptq_path,
+            "tflite_int8_path": os.path.join(exports, "posegate_qat.tflite"),
+            "saved_model": saved}  # fmt: skip
+
+
+def _representative(model, paths: dict) -> Callable:
+    from keras_posegate.codec import HeatmapCodec
+    from keras_posegate.data import build_dataset
+    from keras_posegate.datasets.info import MPII
+    from keras_posegate.export.tflite import representative_from_dataset
+
+    ds = build_dataset(os.path.join(paths["tfrecords"], "train"), MPII,
+                       HeatmapCodec(model.input_size), 1, 8, training=False)  # fmt: skip
+    return representative_from_dataset(ds, 16)
+
+
+def tflite_checks(
+    paths: dict, files: dict, step: StepLog, log: Callable[[str], None]
+) -> dict:
+    """Checks the TFLite models against Keras: PCKh, int8 audit, latency, size.
+
+    Args:
+        paths: `demo_paths(cfg.out_dir)`.
+        files: `deploy_steps`'s exported files.
+        step: the step banner.
+        log: where the lines go.
+
+    Returns:
+        Per model ("float", "ptq", "int8"): `pckh_*`, `latency_ms_*` (median,
+        2 threads), `size_bytes_*`; `int8_audit_passed` for the QAT model and
+        `gpu_delegate_compatible`: label -> the GPU delegate takes every op.
+    """
+    from keras_posegate.evaluation.evaluate import evaluate
+    from keras_posegate.litert.audit import audit_int8
+    from keras_posegate.litert.gpu import gpu_compatibility
+    from keras_posegate.litert.latency import latency_ms
+
+    valid = os.path.join(paths["tfrecords"], "valid")
+    out = {}
+    with step(
+        "tflite", "Checking TFLite against Keras: PCKh, int8 audit, latency, size"
+    ):
+        for key, label in (("tflite_float_path", "float"), ("tflite_ptq_path", "ptq"),
+                           ("tflite_int8_path", "int8")):  # fmt: skip
+            path = files[key]
+            result = evaluate(path, valid, "mpii")
+            out[f"pckh_{label}"] = round(result["metrics"]["pckh@0.5"].mean, 2)
+            out[f"latency_ms_{label}"] = round(
+                latency_ms(path, threads=2, runs=20)["median_ms"], 2
+            )
+            out[f"size_bytes_{label}"] = os.path.getsize(path)
+            log(f"    {os.path.basename(path)}: PCKh@0.5 {out[f'pckh_{label}']:.1f}, "
+                f"{out[f'latency_ms_{label}']:.2f} ms (2 threads), {out[f'size_bytes_{label}']:,} B")  # fmt: skip
+        report = audit_int8(files["tflite_int8_path"])
+        out["int8_audit_passed"] = bool(report.ok)
+        log(f"    int8 audit of the QAT model: {'PASS' if report.ok else 'FAIL'}")
+        out["gpu_delegate_compatible"] = gpu = {}
+        for key, label in GPU_MODELS:
+            result = gpu_compatibility(files[key])
+            gpu[label] = bool(result.compatible)
+            refused = ", ".join(f"{k} x{n}" for k, n in result.incompatible_ops.items())
+            log(f"    GPU delegate, {label}: "
+                f"{'runs whole' if result.compatible else 'refuses ' + refused}")  # fmt: skip
+    return out

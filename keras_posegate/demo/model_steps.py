@@ -1,0 +1,89 @@
+"""The demo's Keras side: synthetic data, TFRecords, training, evaluation."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+
+from keras_posegate.demo.common import DemoConfig, StepLog
+
+
+def data_steps(
+    cfg: DemoConfig, paths: dict, step: StepLog, log: Callable[[str], None]
+) -> None:
+    """Writes the synthetic MPII dataset and converts it to TFRecords.
+
+    Args:
+        cfg: the demo's sizes.
+        paths: `demo_paths(cfg.out_dir)`.
+        step: the step banner.
+        log: where the lines go.
+    """
+    from keras_posegate.data.prepare import prepare
+    from keras_posegate.datasets.synthetic import write_sample_dataset
+
+    with step("data", f"Writing {cfg.num_images} synthetic people in the MPII formats"):
+        write_sample_dataset(paths["data"], "mpii", cfg.num_images, seed=cfg.seed,
+                             image_size=(cfg.image_size, cfg.image_size))  # fmt: skip
+        log(f"    {paths['data']}: images/, mpii_human_pose_v1_u12_1.mat, annot/*.json")
+    with step("prepare", "Converting to sharded TFRecords (posegate prepare)"):
+        for split in ("train", "valid"):
+            report, _ = prepare("mpii", paths["data"], os.path.join(paths["tfrecords"], split),
+                                split=split, num_shards=2, progress=False)  # fmt: skip
+            log(
+                f"    {split}: {report.written} written, skipped {dict(report.skipped)}"
+            )
+
+
+def train_steps(
+    cfg: DemoConfig, paths: dict, step: StepLog, log: Callable[[str], None]
+) -> dict:
+    """Trains with `model.fit` and evaluates the best checkpoint (flip test).
+
+    Args:
+        cfg: the demo's sizes.
+        paths: `demo_paths(cfg.out_dir)`.
+        step: the step banner.
+        log: where the lines go.
+
+    Returns:
+        "model": the best `.keras` file, "pckh_float_keras": its PCKh@0.5 mean.
+    """
+    from keras_posegate.evaluation.evaluate import evaluate
+    from keras_posegate.training import TrainConfig, train
+
+    cosine = cfg.lr_schedule == "cosine"
+    with step("train", f"Training {cfg.preset} for {cfg.epochs} epochs (model.fit)"):
+        train(TrainConfig(
+            preset=cfg.preset, data_dir=paths["tfrecords"], model_dir=paths["model_dir"],
+            epochs=cfg.epochs, batch_size=cfg.batch_size, learning_rate=cfg.learning_rate,
+            lr_drop_epochs=() if cosine else cfg.lr_drop_epochs, seed=cfg.seed,
+        ), verbose=2, callbacks=cosine_schedule(cfg, paths) if cosine else None)  # fmt: skip
+    best = os.path.join(paths["model_dir"], "best.keras")
+    with step("evaluate", "Evaluating on the held-out set (flip test, official PCKh)"):
+        result = evaluate(best, os.path.join(paths["tfrecords"], "valid"), "mpii",
+                          predictions_out=paths["predictions"],
+                          split_label="synthetic validation set")  # fmt: skip
+        log(result["table"])
+    return {"model": best, "pckh_float_keras": result["metrics"]["pckh@0.5"].mean}
+
+
+def cosine_schedule(cfg: DemoConfig, paths: dict) -> list:
+    """The warm-up + cosine learning-rate callback over the whole run.
+
+    Args:
+        cfg: the demo's sizes (epochs, batch size, rate, warm-up epochs).
+        paths: `demo_paths(cfg.out_dir)`; the training manifest gives the
+            steps per epoch.
+
+    Returns:
+        A one-element list: the `WarmupCosine` callback.
+    """
+    from keras_posegate.data.shards import read_manifest
+    from keras_posegate.training.schedule import WarmupCosine
+
+    manifest = read_manifest(os.path.join(paths["tfrecords"], "train"))
+    examples = sum(shard["count"] for shard in manifest["shards"])
+    per_epoch = max(1, examples // cfg.batch_size)
+    warmup = max(1, round(cfg.warmup_epochs * per_epoch))
+    return [WarmupCosine(cfg.epochs * per_epoch, cfg.learning_rate, warmup)]

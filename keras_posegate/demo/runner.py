@@ -1,0 +1,79 @@
+"""`run_demo`: every step in order, then `summary.json` and the final table."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from collections.abc import Callable
+
+from keras_posegate.demo.common import DemoConfig, StepLog, demo_paths
+from keras_posegate.demo.deploy_steps import deploy_steps, tflite_checks
+from keras_posegate.demo.model_steps import data_steps, train_steps
+from keras_posegate.demo.picture_steps import picture_steps
+from keras_posegate.fileio import atomic_write_json
+
+
+def run_demo(cfg: DemoConfig, log: Callable[[str], None] = print) -> dict:
+    """Runs every step and writes `summary.json`.
+
+    Args:
+        cfg: the sizes of every step.
+        log: where the progress lines and the final table go.
+
+    Returns:
+        The summary: PCKh of Keras and each TFLite model, latencies, sizes,
+        the int8 audit, GPU-delegate compatibility, every file written,
+        `step_seconds` and the `config`.
+    """
+    paths = demo_paths(cfg.out_dir)
+    os.makedirs(cfg.out_dir, exist_ok=True)
+    step = StepLog(log)
+    data_steps(cfg, paths, step, log)
+    trained = train_steps(cfg, paths, step, log)
+    files = deploy_steps(cfg, paths, trained["model"], step, log)
+    checks = tflite_checks(paths, files, step, log)
+    pictures = picture_steps(cfg, paths, trained["model"], step, log)
+    summary = {"preset": cfg.preset, "keras_model": trained["model"],
+               "pckh_keras": round(trained["pckh_float_keras"], 2), **checks, **files,
+               **pictures, "step_seconds": step.times, "config": dataclasses.asdict(cfg)}  # fmt: skip
+    atomic_write_json(paths["summary"], summary, indent=1)
+    log("\n" + format_summary(summary, paths["summary"]))
+    return summary
+
+
+def format_summary(s: dict, summary_path: str) -> str:
+    """The table printed at the end of the demo.
+
+    Args:
+        s: `run_demo`'s summary.
+        summary_path: where `summary.json` was written.
+
+    Returns:
+        The lines: PCKh, size and latency per model, int8 vs float32, the
+        GPU-delegate verdicts and the files written.
+    """
+    ratio = s["latency_ms_float"] / max(s["latency_ms_int8"], 1e-9)
+    lines = [
+        f"{'model':<22}{'PCKh@0.5':>10}{'size (KB)':>12}{'latency (ms)':>14}",
+        f"{'Keras 3 float':<22}{s['pckh_keras']:>10.1f}{'-':>12}{'-':>14}",
+    ]
+    for label, name in (("float", "TFLite float32"), ("ptq", "TFLite int8 (PTQ)"),
+                        ("int8", "TFLite int8 (QAT)")):  # fmt: skip
+        lines.append(f"{name:<22}{s[f'pckh_{label}']:>10.1f}"
+                     f"{s[f'size_bytes_{label}'] / 1024:>12.0f}{s[f'latency_ms_{label}']:>14.2f}")  # fmt: skip
+    lines += [
+        f"int8 (QAT) vs float32: {s['size_bytes_int8'] / s['size_bytes_float']:.2f}x the size, "
+        f"{ratio:.2f}x the speed; int8 audit {'passed' if s['int8_audit_passed'] else 'FAILED'}",
+        "PCKh on the synthetic validation set; latency: ai_edge_litert, XNNPACK, 2 threads.",
+        "GPU delegate runs whole: "
+        + ", ".join(
+            f"{k} {'yes' if v else 'NO'}"
+            for k, v in s["gpu_delegate_compatible"].items()
+        ),
+        f"overlays: {', '.join(s['overlays'])}",
+        f"gate plot: {s['gates_plot']}",
+        f"models: {s['keras_model']}, {s['tflite_float_path']}, {s['tflite_int8_path']}, "
+        f"{s['saved_model']}",
+        f"summary: {summary_path}",
+    ]
+    return "\n".join(lines)
