@@ -33,7 +33,9 @@ flags.DEFINE_string("preset", "posegate_tiny", "train: model preset.")
 flags.DEFINE_integer("train_steps", 10, "train: timed training steps.")
 flags.DEFINE_integer("warmup_steps", 3, "train: untimed steps (trace, compile).")
 flags.DEFINE_integer(
-    "repeats", 5, "train: timed fit calls per setting (median, min, max)."
+    "repeats",
+    5,
+    "Timed runs (data: of --num_batches; train: fit calls per setting); median, min, max.",
 )
 flags.DEFINE_bool(
     "mixed_precision", False, "train: float16 (GPU) / bfloat16 (CPU) compute."
@@ -41,7 +43,6 @@ flags.DEFINE_bool(
 flags.DEFINE_enum(
     "jit_compile", "both", ["both", "on", "off"], "train: XLA settings to time."
 )
-flags.DEFINE_integer("repeats", 3, "train: timed runs (median, min, max).")
 flags.DEFINE_list(
     "backend",
     ["tensorflow"],
@@ -68,6 +69,7 @@ def _data() -> dict:
         num_batches=FLAGS.num_batches,
         num_images=FLAGS.num_images,
         crop_decode=FLAGS.crop_decode,
+        repeats=FLAGS.repeats,
     )
 
 

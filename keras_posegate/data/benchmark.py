@@ -78,6 +78,7 @@ def benchmark_data(
     warmup_batches: int = 5,
     num_images: int = 64,
     crop_decode: bool = True,
+    repeats: int = 3,
 ) -> dict:
     """Measure training-pipeline throughput, full augmentation and targets.
 
@@ -87,26 +88,28 @@ def benchmark_data(
         input_size: network input side in pixels (256 in the paper).
         batch_size: examples per batch (24 in the paper).
         num_stacks: targets per example (4 in the paper).
-        num_batches: timed batches, after `warmup_batches`.
+        num_batches: timed batches per repeat, after `warmup_batches`.
         warmup_batches: untimed batches first (pipeline start-up).
         num_images: synthetic images when `source` is None.
         crop_decode: decode only the crop window of JPEGs.
+        repeats: timed runs of `num_batches` batches, one after another on
+            the same iterator.
 
     Returns:
-        A dict: images_per_s, images_per_s_per_core, cores, seconds, settings.
+        A dict: images_per_s (the median run), images_per_s_min / _max,
+        images_per_s_per_core, cores, seconds (all runs), settings.
 
     Raises:
-        ValueError: `num_batches` is below 1.
+        ValueError: `num_batches` or `repeats` is below 1.
     """
     from keras_posegate.codec import HeatmapCodec
     from keras_posegate.data.pipeline import build_dataset
     from keras_posegate.data.shards import read_manifest
     from keras_posegate.datasets.info import get_info
 
-    if num_batches < 1:
-        raise ValueError(
-            f"num_batches must be >= 1. Received: num_batches={num_batches}"
-        )
+    for name, value in (("num_batches", num_batches), ("repeats", repeats)):
+        if value < 1:
+            raise ValueError(f"{name} must be >= 1. Received: {name}={value}")
     with tempfile.TemporaryDirectory() as tmp:
         if source is None:
             data, info = make_synthetic_jpegs(tmp, num_images), get_info("mpii")
@@ -119,19 +122,24 @@ def benchmark_data(
         iterator = iter(ds)
         for _ in range(warmup_batches):
             next(iterator)
-        start = time.perf_counter()
-        for _ in range(num_batches):
-            next(iterator)
-        seconds = time.perf_counter() - start
-    images_per_s = num_batches * batch_size / seconds
+        rates = []
+        for _ in range(repeats):
+            start = time.perf_counter()
+            for _ in range(num_batches):
+                next(iterator)
+            rates.append(num_batches * batch_size / (time.perf_counter() - start))
+    images_per_s = float(np.median(rates))
     cores = available_cores()
     return {
         "what": "data",
         "source": "synthetic 1280x720 JPEG" if source is None else str(source),
         "images_per_s": round(images_per_s, 1),
+        "images_per_s_min": round(min(rates), 1),
+        "images_per_s_max": round(max(rates), 1),
+        "repeats": repeats,
         "images_per_s_per_core": round(images_per_s / cores, 1),
         "cores": cores,
-        "seconds": round(seconds, 3),
+        "seconds": round(sum(num_batches * batch_size / r for r in rates), 3),
         "num_batches": num_batches,
         "batch_size": batch_size,
         "input_size": input_size,

@@ -1,3 +1,5 @@
+import json
+import subprocess
 import sys
 import types
 
@@ -20,6 +22,20 @@ def test_benchmark_data_reports_throughput():
     )
     with pytest.raises(ValueError, match="num_batches=0"):
         benchmark.benchmark_data(None, num_batches=0)
+
+
+def test_benchmark_data_cli_prints_median_and_spread_of_its_repeats():
+    args = "--json --input_size 64 --batch_size 2 --num_stacks 1 --num_batches 2"
+    run = subprocess.run(
+        [sys.executable, "-m", "keras_posegate", "benchmark", "data",
+         *args.split(), "--num_images", "3", "--repeats", "3"],
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert run.returncode == 0, run.stderr[-2000:]
+    result = json.loads(run.stdout)
+    assert result["repeats"] == 3 and result["batch_size"] == 2
+    low, mid, high = (result[f"images_per_s{k}"] for k in ("_min", "", "_max"))
+    assert 0 < low <= mid <= high
 
 
 def test_synthetic_jpegs_are_1280x720_with_people_inside(tmp_path):
