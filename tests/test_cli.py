@@ -61,6 +61,15 @@ def test_subcommand_help_explains_it_and_lists_its_flags():
     assert "summary.json" in result.stdout and "--epochs" in result.stdout
 
 
+@pytest.mark.parametrize("name", subcommands())
+def test_every_subcommand_starts_and_prints_its_help(name):
+    # Each subcommand defines its flags on import; a clash (two definitions of
+    # one flag) only shows when that subcommand starts.
+    result = _posegate(name, "--help")
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert f"usage: posegate {name}" in result.stdout
+
+
 def _cpp_log_lines(stderr: str) -> list[str]:
     from keras_posegate.cli._env import _CPP_LOG
 
