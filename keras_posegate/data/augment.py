@@ -136,9 +136,8 @@ def warp_numpy(image: np.ndarray, matrix: np.ndarray, output_size: int) -> np.nd
     Bilinear sampling at the same points as `warp_image`, zeros outside,
     about 8x faster. OpenCV rounds the sampling point to 1/32 pixel and the
     result to an integer: on pixel noise (the worst case) that is at most
-    8/255 from `warp_image`, 0.3/255 on average (tested). The first call sets OpenCV to one
-    thread (`cv2.setNumThreads(1)`, process-wide): the parallelism is
-    tf.data's, one crop per core, and OpenCV's own pool beside it was slower.
+    8/255 from `warp_image`, 0.3/255 on average (tested). Pipelines run OpenCV on one thread
+    (`keras_posegate.data.options.pipeline_options`).
 
     Args:
         image: `(H, W, C)` uint8 array.
@@ -148,8 +147,6 @@ def warp_numpy(image: np.ndarray, matrix: np.ndarray, output_size: int) -> np.nd
     Returns:
         `(S, S, C)` uint8 array.
     """
-    if cv2.getNumThreads() != 1:
-        cv2.setNumThreads(1)
     out = cv2.warpAffine(
         image, np.asarray(matrix, np.float64), (output_size, output_size),
         flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=0,
