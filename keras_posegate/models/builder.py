@@ -37,9 +37,9 @@ class _GraphBuilder:
     def norm(self, x, name):
         if self.norm_kind == "affine":
             return self.classes["ChannelAffine"](name=name)(x)
-        return self.K.layers.BatchNormalization(epsilon=1e-5, momentum=0.9, name=name)(
-            x
-        )
+        return self.classes["BatchNormalization"](
+            epsilon=1e-5, momentum=0.9, name=name
+        )(x)
 
     def conv(self, x, filters, kernel, name, groups=1, strides=1, use_bias=False):
         return self.K.layers.Conv2D(

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from keras_posegate.models.layers import is_batch_norm
+
 
 def _weighted_layers(model) -> dict:
     return {layer.name: layer for layer in model.layers if layer.weights}
@@ -53,9 +55,7 @@ def copy_weights(source, target) -> int:
     for name, layer in src.items():
         weights = [np.asarray(w) for w in layer.get_weights()]
         other = dst[name]
-        if type(layer).__name__ == "BatchNormalization" and (
-            type(other).__name__ == "ChannelAffine"
-        ):
+        if is_batch_norm(layer) and type(other).__name__ == "ChannelAffine":
             weights = bn_to_affine(weights, layer.epsilon)
         expected = [tuple(w.shape) for w in other.get_weights()]
         if [tuple(w.shape) for w in weights] != expected:

@@ -84,3 +84,64 @@ def test_channel_affine_passes_the_layer_checks(tmp_path):
 def test_unknown_gate_mode_names_the_value():
     with pytest.raises(ValueError, match="mode='sigmoid'"):
         SoftGate("sigmoid")
+
+
+def test_fused_batch_norm_trains_exactly_like_keras_batch_norm():
+    import tensorflow as tf
+
+    from keras_posegate.models.layers import FusedBatchNormalization
+
+    rng = np.random.default_rng(0)
+    x = tf.constant(rng.normal(2.0, 3.0, (4, 5, 5, 6)).astype(np.float32))
+    fused = FusedBatchNormalization(epsilon=1e-5, momentum=0.9)
+    plain = keras.layers.BatchNormalization(epsilon=1e-5, momentum=0.9)
+    weights = [rng.uniform(0.5, 2, 6).astype(np.float32) for _ in range(4)]
+    probe = tf.constant(rng.normal(size=x.shape).astype(np.float32))
+    for layer in (fused, plain):
+        layer.build(x.shape)
+        layer.set_weights(weights)
+    results = []
+    for layer in (fused, plain):
+        with tf.GradientTape() as tape:
+            tape.watch(x)
+            y = layer(x, training=True)
+            loss = tf.reduce_sum(y * probe)
+        grads = tape.gradient(loss, [x, layer.gamma, layer.beta])
+        stats = [layer.moving_mean, layer.moving_variance]
+        results.append([y, *grads, *stats, layer(x, training=False)])
+    for a, b in zip(*results, strict=True):
+        np.testing.assert_allclose(np.asarray(a), np.asarray(b), rtol=1e-4, atol=2e-5)
+    assert not np.allclose(results[0][4], 1.0)  # the statistics did move
+
+
+def test_fused_batch_norm_layer_checks_and_the_model_uses_it(tmp_path):
+    from keras_posegate.models import PoseGateModel
+    from keras_posegate.models.layers import FusedBatchNormalization
+    from tests.helpers import TINY
+
+    layer = FusedBatchNormalization(momentum=0.8)
+    layer.build((None, 3, 3, 4))
+    assert_config_round_trip(layer)
+    inputs = keras.Input((3, 3, 4))
+    model = keras.Model(inputs, FusedBatchNormalization()(inputs))
+    x = np.random.default_rng(1).normal(size=(2, 3, 3, 4)).astype(np.float32)
+    assert_fit_step(model, x, x + 1.0)
+    assert_saved_model_equal(model, x, tmp_path)
+    norms = [type(v).__name__ for v in PoseGateModel(**TINY).layers if "_bn" in v.name]
+    assert norms and set(norms) == {"FusedBatchNormalization"}
+
+
+def test_a_nan_input_gives_a_nan_loss_through_fused_batch_norm_and_relu():
+    # Grappler fuses a batch-norm kernel with the ReLU after it into oneDNN's
+    # `_FusedBatchNormEx`, whose ReLU turns NaN into 0: the loss stayed finite
+    # while the weights became NaN, and the NaN stop never fired.
+    from keras_posegate.losses import MaskedHeatmapMSE
+    from keras_posegate.models import PoseGateModel
+    from tests.helpers import TINY
+
+    model = PoseGateModel(**TINY)
+    model.compile(optimizer="rmsprop", loss=[MaskedHeatmapMSE()] * TINY["num_stacks"])
+    size = TINY["input_size"]
+    images = np.full((2, size, size, 3), np.nan, np.float32)
+    targets = [np.zeros((2, size // 4, size // 4, 16), np.float32)] * TINY["num_stacks"]
+    assert np.isnan(model.train_on_batch(images, targets)[0])
