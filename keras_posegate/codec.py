@@ -104,8 +104,9 @@ class HeatmapCodec:
         grid = tf.range(size, dtype=tf.float32)
         gx = tf.exp(-((grid[None, :] - hm_xy[:, 0:1]) ** 2) / (2 * self.sigma**2))
         gy = tf.exp(-((grid[None, :] - hm_xy[:, 1:2]) ** 2) / (2 * self.sigma**2))
-        gy = tf.transpose(gy * weights[:, None])  # (H, J): weights folded in
-        return gy[:, None, :] * tf.transpose(gx)[None, :, :], weights  # (H, W, J)
+        maps = gy[:, :, None] * gx[:, None, :]  # (J, H, W)
+        maps = maps * weights[:, None, None]
+        return tf.transpose(maps, [1, 2, 0]), weights
 
     # -- decode (numpy) ---------------------------------------------------------
     def decode(self, heatmaps: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -2,8 +2,7 @@
 
 The crop affine, warping, joint transforms, flip, colour jitter, and the numpy
 inverse used to map predictions back. The training parser, `posegate predict`
-and the SavedModel all crop with `crop_matrix` and `warp_image` (the parsers
-with its faster OpenCV twin, `warp_image_cv2`).
+and the SavedModel all crop with `crop_matrix` and `warp_image`.
 
 Geometry conventions (the project's, see `keras_posegate.codec`): pixel centres
 sit at integer coordinates, so an image of width W spans `[-0.5, W - 0.5]`.
@@ -21,7 +20,6 @@ from __future__ import annotations
 
 import math
 
-import cv2
 import numpy as np
 import tensorflow as tf
 
@@ -130,36 +128,8 @@ def crop_window(matrix, output_size: int, height, width):
     return window, tf.cast(tf.stack([x0, y0]), tf.float32)
 
 
-def warp_numpy(image: np.ndarray, matrix: np.ndarray, output_size: int) -> np.ndarray:
-    """`warp_image` on numpy arrays (OpenCV's `warpAffine`).
-
-    Bilinear sampling at the same points as `warp_image`, zeros outside,
-    about 8x faster. OpenCV rounds the sampling point to 1/32 pixel and the
-    result to an integer: on pixel noise (the worst case) that is at most
-    8/255 from `warp_image`, 0.3/255 on average (tested). Pipelines run OpenCV on one thread
-    (`keras_posegate.data.options.pipeline_options`).
-
-    Args:
-        image: `(H, W, C)` uint8 array.
-        matrix: `(2, 3)` affine from `image` pixels to crop pixels.
-        output_size: crop side `S`.
-
-    Returns:
-        `(S, S, C)` uint8 array.
-    """
-    out = cv2.warpAffine(
-        image, np.asarray(matrix, np.float64), (output_size, output_size),
-        flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=0,
-    )  # fmt: skip
-    return out.reshape(output_size, output_size, image.shape[-1])
-
-
 def warp_image(image, matrix, output_size: int):
     """Warp an image into the crop with bilinear sampling, zeros outside.
-
-    TensorFlow ops only (`ImageProjectiveTransformV3`): the crop of the
-    SavedModel and of `posegate predict`, so that they agree exactly; the
-    input pipelines use `warp_image_cv2`, the same transform, faster.
 
     Args:
         image: `(H, W, C)` uint8 or float tensor.
@@ -180,28 +150,6 @@ def warp_image(image, matrix, output_size: int):
         fill_mode="CONSTANT",
     )
     return out[0]
-
-
-def warp_image_cv2(image, matrix, output_size: int):
-    """`warp_image` by OpenCV inside a tf.data graph (`warp_numpy`).
-
-    The crop of the training and evaluation pipelines: about 8x faster than
-    `warp_image`, and within OpenCV's rounding of it (see `warp_numpy`).
-
-    Args:
-        image: `(H, W, C)` uint8 tensor (C known).
-        matrix: `(2, 3)` affine from `image` pixels to crop pixels.
-        output_size: crop side `S`.
-
-    Returns:
-        `(S, S, C)` uint8 tensor.
-    """
-    channels = image.shape[-1]
-    out = tf.numpy_function(
-        lambda x, m: warp_numpy(x, m, output_size),
-        [image, tf.cast(matrix, tf.float32)], tf.uint8, stateful=False,
-    )  # fmt: skip
-    return tf.ensure_shape(out, [output_size, output_size, channels])
 
 
 def flip_joints(values, flip_index):

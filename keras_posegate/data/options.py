@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 
-import cv2
 import tensorflow as tf
 
 # Batches made ahead of the consumer (fixed: autotuning is off, see below).
@@ -33,13 +32,7 @@ def pipeline_options(deterministic: bool) -> tf.data.Options:
     `fit` returned 10.23 s after it started when its steps took 5.2 s. Fixed
     parallelism (one call per core) and a 2-batch prefetch do the same work
     without that thread.
-
-    It also sets OpenCV to one thread (`cv2.setNumThreads(1)`, for the whole
-    process): the crops are warped by OpenCV (`augment.warp_image_cv2`) inside
-    tf.data's parallel calls, one per core, and OpenCV's own thread pool beside
-    them made it slower (one measurement, 2 cores: 1,785 against 1,176 crops/s).
     """
-    cv2.setNumThreads(1)  # process-wide; see below
     options = tf.data.Options()
     options.deterministic = deterministic
     options.autotune.enabled = False

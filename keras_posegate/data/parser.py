@@ -128,7 +128,7 @@ def decode_crop(encoded, matrix, output_size: int, crop_decode: bool = True):
         return image, tf.zeros([2])
 
     image, offset = tf.cond(tf.io.is_jpeg(encoded), jpeg, other)
-    return augment.warp_image_cv2(
+    return augment.warp_image(
         image, augment.translate_affine(matrix, offset), output_size
     )
 

@@ -108,25 +108,3 @@ def test_train_parser_keeps_dot_at_its_joint_after_flip_and_rotation(tmp_path):
     dot = _bright_centroid(image.numpy())
     assert np.abs(peak - dot).max() <= 2.0
     assert dot[0] > 32  # mirrored: the dot left of centre moved to the right half
-
-
-def test_opencv_warp_samples_where_the_tensorflow_warp_does():
-    # `warp_image_cv2` (the input pipelines) and `warp_image` (predict, the
-    # SavedModel) must sample the same points: on pixel noise, the worst case,
-    # they differ by OpenCV's 1/32-pixel rounding only.
-    rng = np.random.default_rng(0)
-    for i in range(8):
-        h, w = rng.integers(60, 400, 2)
-        image = rng.integers(0, 256, (h, w, 3), dtype=np.uint8)
-        center = [rng.uniform(0.4, 0.6) * w, rng.uniform(0.4, 0.6) * h]
-        scale = rng.uniform(0.2, 0.5) * min(h, w) / 200  # the crop inside
-        m = augment.crop_matrix(
-            center, scale, rng.uniform(-30, 30), 64, flip=i % 2 == 1
-        )
-        ours = augment.warp_image_cv2(tf.constant(image), m, 64).numpy().astype(float)
-        ref = augment.warp_image(tf.constant(image), m, 64).numpy().astype(float)
-        assert np.abs(ours - ref).max() <= 8 and np.abs(ours - ref).mean() <= 1.0
-        shifted = augment.warp_image(
-            tf.constant(image), augment.translate_affine(m, [0.5, 0.0]), 64
-        ).numpy()
-        assert np.abs(ours - shifted).mean() > 20  # half a pixel off is caught

@@ -82,7 +82,6 @@ def test_rest_request_matches_keras_keypoints(exported):
     expected = (xy - matrix[:, 2]) / 0.5
     np.testing.assert_allclose(out["keypoints"][0].numpy(), expected, atol=1e-3)
     np.testing.assert_allclose(out["scores"][0].numpy(), scores[0], atol=1e-5)
-
     joints, _ = predict_image(KerasPredictor(model), image[..., ::-1].copy())
     np.testing.assert_allclose(out["keypoints"][0].numpy(), joints, atol=1e-3)
 
