@@ -161,7 +161,7 @@ def fused_batch_norm(layer, inputs):
         current() == "tensorflow"
         and len(inputs.shape) == 4
         and layer.axis in (-1, 3)
-        and str(inputs.dtype) in ("float32", "<dtype: 'float32'>")
+        and keras.backend.standardize_dtype(inputs.dtype) == "float32"
         and layer.center and layer.scale
         and not layer.renorm and not layer.synchronized
     )  # fmt: skip
