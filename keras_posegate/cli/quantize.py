@@ -9,6 +9,7 @@ from absl import flags
 
 from keras_posegate.cli import _validate
 from keras_posegate.datasets.info import DATASETS
+from keras_posegate.export.tflite import IO_DTYPES
 
 _MODEL = flags.DEFINE_string("model", None, "Trained Keras 3 .keras model.")
 _OUTPUT = flags.DEFINE_string(
@@ -26,6 +27,17 @@ _STEPS = flags.DEFINE_integer(
 _BATCH = flags.DEFINE_integer("batch_size", 8, "Batch size.", lower_bound=1)
 _SYNTHETIC = flags.DEFINE_integer(
     "synthetic_batches", 0, "Fine-tune on synthetic batches instead (smoke test)."
+)
+_TFLITE_DIR = flags.DEFINE_string(
+    "tflite_dir", None,
+    "Also write posegate_qat.tflite (+ .json) here, as `posegate export "
+    "--quantization qat` would from the checkpoint.",
+)  # fmt: skip
+_IO = flags.DEFINE_enum(
+    "io_dtype", "int8", list(IO_DTYPES), "--tflite_dir: input/output type."
+)
+_PRESET = flags.DEFINE_string(
+    "preset", None, "--tflite_dir: preset name for the metadata."
 )
 flags.mark_flag_as_required("model")
 
@@ -102,6 +114,8 @@ def main(argv):
         config = model.config_record
         dataset = training_dataset(config, config.num_stacks, scope)
         report = quantize_trained_model(
-            model, dataset, _OUTPUT.value, _EPOCHS.value, _LR.value, _STEPS.value
-        )
+            model, dataset, _OUTPUT.value, _EPOCHS.value, _LR.value, _STEPS.value,
+            tflite_dir=_TFLITE_DIR.value, io_dtype=_IO.value, preset=_PRESET.value,
+            dataset_name=_DATASET.value,
+        )  # fmt: skip
     print(json.dumps(report, indent=2))

@@ -35,8 +35,8 @@ def deploy_steps(
 ) -> dict:
     """Fine-tunes quantization-aware and exports TFLite and a SavedModel.
 
-    QAT and the QAT export run in child `posegate` processes (tfmot needs
-    Keras 2); float32, float16 and int8 PTQ are converted here.
+    QAT and its int8 TFLite run in one child `posegate quantize` process
+    (tfmot needs Keras 2); float32, float16 and int8 PTQ are converted here.
 
     Args:
         cfg: the demo's sizes (`qat_epochs`, `qat_learning_rate`, `preset`).
@@ -55,15 +55,18 @@ def deploy_steps(
 
     exports, qat = paths["exports"], os.path.join(paths["exports"], "posegate_qat")
     with step(
-        "quantize", f"Quantization-aware fine-tuning, {cfg.qat_epochs} epochs (tfmot)"
+        "quantize",
+        f"Quantization-aware fine-tuning, {cfg.qat_epochs} epochs (tfmot), "
+        "and its int8 TFLite",
     ):
         _posegate("quantize", f"--model={model_path}", f"--output={qat}",
                   f"--data_dir={os.path.join(paths['tfrecords'], 'train')}",
                   f"--epochs={cfg.qat_epochs}", f"--learning_rate={cfg.qat_learning_rate}",
-                  f"--batch_size={cfg.batch_size}")  # fmt: skip
+                  f"--batch_size={cfg.batch_size}", f"--tflite_dir={exports}",
+                  "--io_dtype=int8", f"--preset={cfg.preset}")  # fmt: skip
     with step(
         "export",
-        "Exporting TFLite (float32, float16, int8 PTQ, int8 QAT) and a SavedModel",
+        "Exporting TFLite (float32, float16, int8 PTQ) and a SavedModel",
     ):
         model = load_keras_model(model_path)
         float_path, _ = tfl.write_tflite(
@@ -74,8 +77,6 @@ def deploy_steps(
         )
         ptq = tfl.convert_keras(model, "int8", _representative(model, paths), "int8")
         ptq_path, _ = tfl.write_tflite(ptq, exports, "int8", cfg.preset)
-        _posegate("export", "--format=tflite", "--quantization=qat", f"--qat_checkpoint={qat}",
-                  "--io_dtype=int8", f"--export_dir={exports}", f"--preset={cfg.preset}")  # fmt: skip
         saved = export_saved_model(
             model, os.path.join(exports, "saved_model"), "posegate"
         )

@@ -224,6 +224,10 @@ def quantize_trained_model(
     learning_rate: float = 1e-5,
     steps_per_epoch: int | None = None,
     verbose: int = 0,
+    tflite_dir: str | None = None,
+    io_dtype: str = "int8",
+    preset: str | None = None,
+    dataset_name: str = "mpii",
 ) -> dict:
     """The whole `posegate quantize`: rebuild, check, QAT, fine-tune, save.
 
@@ -235,9 +239,16 @@ def quantize_trained_model(
         learning_rate: fine-tuning RMSprop learning rate.
         steps_per_epoch: batches per epoch; None runs the dataset to its end.
         verbose: `fit` verbosity (0 silent).
+        tflite_dir: also convert the fine-tuned model to TFLite here
+            (`posegate_qat.tflite` and its metadata JSON), as `posegate export
+            --quantization qat` does from the checkpoint, without rebuilding it.
+        io_dtype: the TFLite input and output type (`export.tflite.IO_DTYPES`).
+        preset: the preset name for the TFLite metadata.
+        dataset_name: the joint layout for the TFLite metadata.
 
     Returns:
-        `{"weights": path, "config": path, "loss": [per epoch]}`.
+        `{"weights": path, "config": path, "loss": [per epoch]}`, and
+        `"tflite"`, `"tflite_metadata"` (paths) with `tflite_dir`.
     """
     twin = float_twin(model)
     qat_model = quantize(twin)
@@ -245,8 +256,16 @@ def quantize_trained_model(
         qat_model, dataset, epochs, learning_rate, steps_per_epoch, verbose
     )
     weights = save_qat(qat_model, model.config_record, output)
-    return {
+    report = {
         "weights": weights,
         "config": _strip(output) + CONFIG_SUFFIX,
         "loss": [float(v) for v in history["loss"]],
     }
+    if tflite_dir:
+        from keras_posegate.export.tflite import convert_qat, write_tflite
+
+        content = convert_qat(qat_model, io_dtype)
+        report["tflite"], report["tflite_metadata"] = write_tflite(
+            content, tflite_dir, "qat", preset, dataset_name
+        )
+    return report

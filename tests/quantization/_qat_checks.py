@@ -25,6 +25,35 @@ def trained_like_model():
     return randomize_gates_and_norms(model, np.random.default_rng(0))
 
 
+def tflite_vs_qat(content, qat_model, x):
+    """The converted model's dequantized heatmaps against the QAT model's."""
+    from ai_edge_litert.interpreter import Interpreter
+
+    interpreter = Interpreter(model_content=content)
+    interpreter.allocate_tensors()
+    inp, out = interpreter.get_input_details()[0], interpreter.get_output_details()[0]
+    (in_scale, in_zero), (out_scale, out_zero) = (
+        inp["quantization"],
+        out["quantization"],
+    )
+    diffs = []
+    for image in np.asarray(x):
+        q = np.clip(np.round(image / in_scale + in_zero), -128, 127).astype(np.int8)
+        interpreter.set_tensor(inp["index"], q[None])
+        interpreter.invoke()
+        heatmaps = (
+            interpreter.get_tensor(out["index"]).astype(np.float32) - out_zero
+        ) * out_scale
+        # The QAT model sees the same quantized input the TFLite model does.
+        expected = np.asarray(
+            qat_model((q[None] - in_zero) * in_scale, training=False)[-1]
+        )
+        diffs.append(np.abs(heatmaps - expected))
+    return {"tflite_vs_qat_max_diff": float(np.max(diffs)),
+            "tflite_vs_qat_mean_diff": float(np.mean(diffs)),
+            "tflite_output_scale": float(out_scale)}  # fmt: skip
+
+
 def main(out_dir):
     results = {}
     model = trained_like_model()
@@ -70,6 +99,7 @@ def main(out_dir):
 
     content = convert_qat(loaded, io_dtype="int8")
     path, meta = write_tflite(content, out_dir, "qat", preset=None)
+    results.update(tflite_vs_qat(content, loaded, x))
     audit = audit_int8(path)
     results["audit_ok"] = audit.ok
     results["audit_violations"] = audit.violations[:5]

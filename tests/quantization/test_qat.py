@@ -63,6 +63,17 @@ def test_qat_tflite_passes_int8_audit(results):
     assert results["op_counts"]["DEPTHWISE_CONV_2D"] > 0  # the affine twins
 
 
+def test_qat_tflite_computes_what_the_qat_model_does(results):
+    # Fake quantization (float sums, then rounding) and the int8 kernels
+    # (fixed-point requantization) round differently at some layers, and the
+    # differences add up: about one output step on average, a few at most
+    # (measured: mean 0.7-0.8, max 5-8 steps of 256). Wrong weights or a wrong
+    # graph miss by far more.
+    step = results["tflite_output_scale"]
+    assert results["tflite_vs_qat_mean_diff"] <= 2 * step
+    assert results["tflite_vs_qat_max_diff"] <= 16 * step
+
+
 def test_qat_metadata(results):
     meta = results["metadata"]
     assert meta["model_file"] == "posegate_qat.tflite"
@@ -82,9 +93,18 @@ def test_quantize_cli_through_subprocess_helper(tmp_path):
     proc = run_quantize_subprocess(
         str(tmp_path / "m.keras"), str(tmp_path / "q"), epochs=1,
         synthetic_batches=1, timeout=300,
+        extra_flags=[f"--tflite_dir={tmp_path / 'tfl'}", "--preset=tiny_test"],
     )  # fmt: skip
     report = json.loads(proc.stdout[proc.stdout.index("{") :])
     assert os.path.exists(report["weights"]) and os.path.exists(report["config"])
+    # --tflite_dir: the int8 model of the fine-tuned weights, with its metadata.
+    assert report["tflite"] == str(tmp_path / "tfl" / "posegate_qat.tflite")
+    with open(report["tflite_metadata"]) as f:
+        meta = json.load(f)
+    assert meta["preset"] == "tiny_test" and meta["input"]["dtype"] == "int8"
+    from keras_posegate.litert.audit import audit_int8
+
+    assert audit_int8(report["tflite"]).ok
     # This process never imported tfmot: still Keras 3.
     assert "TF_USE_LEGACY_KERAS" not in os.environ
     assert keras.__version__.startswith("3.")
