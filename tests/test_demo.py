@@ -1,7 +1,9 @@
 """`posegate demo` end to end, at the smallest sizes (the real run is `make demo`)."""
 
 import json
+import math
 import os
+import re
 
 import cv2
 import pytest
@@ -15,7 +17,8 @@ REQUIRED = ("pckh_float", "pckh_int8", "tflite_int8_path", "tflite_float_path",
 def test_demo_runs_every_step_and_writes_the_summary(tmp_path):
     out = str(tmp_path / "demo")
     lines = []
-    cfg = DemoConfig(out_dir=out, num_images=60, epochs=1, qat_epochs=1, num_overlays=2)
+    cfg = DemoConfig(out_dir=out, num_images=60, epochs=2, checks=2, qat_epochs=1,
+                     qat_steps_per_epoch=2, num_overlays=2)  # fmt: skip
     summary = run_demo(cfg, log=lines.append)
     with open(os.path.join(out, "summary.json")) as f:
         on_disk = json.load(f)
@@ -36,6 +39,11 @@ def test_demo_runs_every_step_and_writes_the_summary(tmp_path):
     assert os.path.isdir(summary["saved_model"])
     text = "\n".join(lines)
     assert "[9/9]" in text and "Ours (measured)" in text and "int8 audit" in text
+    # 2 passes over the training people in 2 checks of ceil(people / 16) steps.
+    people = int(re.search(r"2 passes over (\d+) people in 2 checks", text).group(1))
+    assert f"2 checks of {math.ceil(people / 16)} steps" in text
+    with open(os.path.join(out, "model", "history.csv")) as f:
+        assert len(f.read().strip().splitlines()) == 1 + 2  # header + one row per check
     assert "GPU delegate, float16: runs whole" in text
 
 
@@ -51,8 +59,9 @@ def test_cosine_schedule_spans_every_step_of_the_run(tmp_path):
         (train / shard["file"]).write_bytes(b"")
     (train / "manifest.json").write_text(json.dumps({"shards": shards}))
     cfg = DemoConfig(
-        out_dir=str(tmp_path), epochs=3, batch_size=16, lr_schedule="cosine"
+        out_dir=str(tmp_path), epochs=3, checks=2, batch_size=16, lr_schedule="cosine"
     )
     (sched,) = cosine_schedule(cfg, paths)
-    assert sched.total == 3 * (99 // 16) and sched.warmup == 99 // 16
+    # 3 passes over 99 people in 2 checks: ceil(297 / 32) = 10 steps each.
+    assert sched.total == 2 * 10 and sched.warmup == round(99 / 16)
     assert sched.peak == cfg.learning_rate

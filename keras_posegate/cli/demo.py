@@ -22,7 +22,13 @@ _PRESET = flags.DEFINE_string("preset", _D.preset, "Model preset.")
 _NUM = flags.DEFINE_integer(
     "num_images", _D.num_images, "Synthetic images to write.", lower_bound=1
 )
-_EPOCHS = flags.DEFINE_integer("epochs", _D.epochs, "Training epochs.", lower_bound=1)
+_EPOCHS = flags.DEFINE_integer(
+    "epochs", _D.epochs, "Passes over the training people.", lower_bound=1
+)
+_CHECKS = flags.DEFINE_integer(
+    "checks", _D.checks, "Validations + checkpoints over the run (model.fit epochs).",
+    lower_bound=1,
+)  # fmt: skip
 _BATCH = flags.DEFINE_integer("batch_size", _D.batch_size, "Batch size.", lower_bound=1)
 _LR = flags.DEFINE_float("learning_rate", _D.learning_rate, "Training learning rate.")
 _SCHEDULE = flags.DEFINE_enum(
@@ -54,7 +60,7 @@ def main(argv):
 
     run_demo(DemoConfig(
         out_dir=_OUT.value, preset=_PRESET.value, num_images=_NUM.value,
-        epochs=_EPOCHS.value, batch_size=_BATCH.value, learning_rate=_LR.value,
+        epochs=_EPOCHS.value, checks=_CHECKS.value, batch_size=_BATCH.value, learning_rate=_LR.value,
         lr_schedule=_SCHEDULE.value, qat_epochs=_QAT_EPOCHS.value, qat_learning_rate=_QAT_LR.value,
         num_overlays=_OVERLAYS.value, seed=_SEED.value,
     ))  # fmt: skip

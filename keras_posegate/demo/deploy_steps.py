@@ -61,7 +61,8 @@ def deploy_steps(
     ):
         _posegate("quantize", f"--model={model_path}", f"--output={qat}",
                   f"--data_dir={os.path.join(paths['tfrecords'], 'train')}",
-                  f"--epochs={cfg.qat_epochs}", f"--learning_rate={cfg.qat_learning_rate}",
+                  f"--epochs={cfg.qat_epochs}", f"--steps_per_epoch={cfg.qat_steps_per_epoch}",
+                  f"--learning_rate={cfg.qat_learning_rate}",
                   f"--batch_size={cfg.batch_size}", f"--tflite_dir={exports}",
                   "--io_dtype=int8", f"--preset={cfg.preset}")  # fmt: skip
     with step(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Callable
 
@@ -53,10 +54,15 @@ def train_steps(
     from keras_posegate.training import TrainConfig, train
 
     cosine = cfg.lr_schedule == "cosine"
-    with step("train", f"Training {cfg.preset} for {cfg.epochs} epochs (model.fit)"):
+    examples, steps = check_steps(cfg, paths)
+    text = (f"Training {cfg.preset}: {cfg.epochs} passes over {examples} people in "
+            f"{cfg.checks} checks of {steps} steps (model.fit)")  # fmt: skip
+    with step("train", text):
         train(TrainConfig(
             preset=cfg.preset, data_dir=paths["tfrecords"], model_dir=paths["model_dir"],
-            epochs=cfg.epochs, batch_size=cfg.batch_size, learning_rate=cfg.learning_rate,
+            epochs=cfg.checks, steps_per_epoch=steps, batch_size=cfg.batch_size,
+            learning_rate=cfg.learning_rate,
+            final_learning_rate=cfg.learning_rate * cfg.lr_drop_factor,
             lr_drop_epochs=() if cosine else cfg.lr_drop_epochs, seed=cfg.seed,
         ), verbose=2, callbacks=cosine_schedule(cfg, paths) if cosine else None)  # fmt: skip
     best = os.path.join(paths["model_dir"], "best.keras")
@@ -68,22 +74,40 @@ def train_steps(
     return {"model": best, "pckh_float_keras": result["metrics"]["pckh@0.5"].mean}
 
 
+def check_steps(cfg: DemoConfig, paths: dict) -> tuple[int, int]:
+    """The training people, and the steps of one check (`cfg.checks` per run).
+
+    Args:
+        cfg: the demo's sizes (passes, checks, batch size).
+        paths: `demo_paths(cfg.out_dir)`; the training manifest gives the
+            number of people.
+
+    Returns:
+        `(people, steps per check)`: the checks together run `cfg.epochs`
+        passes over the people, rounded up to whole steps.
+    """
+    from keras_posegate.data.shards import read_manifest
+
+    manifest = read_manifest(os.path.join(paths["tfrecords"], "train"))
+    examples = sum(shard["count"] for shard in manifest["shards"])
+    return examples, max(
+        1, math.ceil(cfg.epochs * examples / (cfg.batch_size * cfg.checks))
+    )
+
+
 def cosine_schedule(cfg: DemoConfig, paths: dict) -> list:
     """The warm-up + cosine learning-rate callback over the whole run.
 
     Args:
-        cfg: the demo's sizes (epochs, batch size, rate, warm-up epochs).
+        cfg: the demo's sizes (passes, checks, batch size, rate, warm-up).
         paths: `demo_paths(cfg.out_dir)`; the training manifest gives the
-            steps per epoch.
+            steps per pass.
 
     Returns:
         A one-element list: the `WarmupCosine` callback.
     """
-    from keras_posegate.data.shards import read_manifest
     from keras_posegate.training.schedule import WarmupCosine
 
-    manifest = read_manifest(os.path.join(paths["tfrecords"], "train"))
-    examples = sum(shard["count"] for shard in manifest["shards"])
-    per_epoch = max(1, examples // cfg.batch_size)
-    warmup = max(1, round(cfg.warmup_epochs * per_epoch))
-    return [WarmupCosine(cfg.epochs * per_epoch, cfg.learning_rate, warmup)]
+    examples, steps = check_steps(cfg, paths)
+    warmup = max(1, round(cfg.warmup_epochs * examples / cfg.batch_size))
+    return [WarmupCosine(cfg.checks * steps, cfg.learning_rate, warmup)]
