@@ -39,6 +39,11 @@ _IO = flags.DEFINE_enum(
 _PRESET = flags.DEFINE_string(
     "preset", None, "--tflite_dir: preset name for the metadata."
 )
+_CALIBRATION = flags.DEFINE_integer(
+    "calibration_batches", 8,
+    "Batches that set the activation ranges before fine-tuning (0: tfmot's [-6, 6]).",
+    lower_bound=0,
+)  # fmt: skip
 flags.mark_flag_as_required("model")
 
 
@@ -116,6 +121,6 @@ def main(argv):
         report = quantize_trained_model(
             model, dataset, _OUTPUT.value, _EPOCHS.value, _LR.value, _STEPS.value,
             tflite_dir=_TFLITE_DIR.value, io_dtype=_IO.value, preset=_PRESET.value,
-            dataset_name=_DATASET.value,
+            dataset_name=_DATASET.value, calibration_batches=_CALIBRATION.value,
         )  # fmt: skip
     print(json.dumps(report, indent=2))

@@ -228,6 +228,7 @@ def quantize_trained_model(
     io_dtype: str = "int8",
     preset: str | None = None,
     dataset_name: str = "mpii",
+    calibration_batches: int = 8,
 ) -> dict:
     """The whole `posegate quantize`: rebuild, check, QAT, fine-tune, save.
 
@@ -245,6 +246,9 @@ def quantize_trained_model(
         io_dtype: the TFLite input and output type (`export.tflite.IO_DTYPES`).
         preset: the preset name for the TFLite metadata.
         dataset_name: the joint layout for the TFLite metadata.
+        calibration_batches: batches of `dataset` that set the activation
+            ranges before fine-tuning (`calibrate.calibrate_ranges`); 0 keeps
+            tfmot's initial [-6, 6].
 
     Returns:
         `{"weights": path, "config": path, "loss": [per epoch]}`, and
@@ -252,6 +256,11 @@ def quantize_trained_model(
     """
     twin = float_twin(model)
     qat_model = quantize(twin)
+    if calibration_batches:
+        from keras_posegate.quantization.calibrate import calibrate_ranges
+
+        batches = dataset.take(calibration_batches).map(lambda images, *_: images)
+        calibrate_ranges(qat_model, batches)
     history = fine_tune(
         qat_model, dataset, epochs, learning_rate, steps_per_epoch, verbose
     )

@@ -25,6 +25,32 @@ def trained_like_model():
     return randomize_gates_and_norms(model, np.random.default_rng(0))
 
 
+def calibration(qat_model, twin, x):
+    """The stem conv's output range before and after `calibrate_ranges`.
+
+    The stem conv sees the quantized image and quantized weights only, so its
+    calibrated range is the float twin's output range to within rounding.
+    """
+
+    from keras_posegate.quantization.calibrate import (
+        activation_range_variables,
+        calibrate_ranges,
+    )
+
+    def stem_range():
+        pairs = activation_range_variables(qat_model)
+        found = {v.name.split(":")[0]: float(v.numpy()) for v, _ in pairs
+                 if v.name.startswith("quant_stem_conv/post_activation")}  # fmt: skip
+        return [found["quant_stem_conv/post_activation_min"],
+                found["quant_stem_conv/post_activation_max"]]  # fmt: skip
+
+    before = stem_range()
+    count = calibrate_ranges(qat_model, [x[:2], x[2:]])
+    stem = tf_keras.Model(twin.inputs, twin.get_layer("stem_conv").output)(x)
+    return {"range_before": before, "range_after": stem_range(), "ranges_set": count,
+            "stem_float_range": [float(np.min(stem)), float(np.max(stem))]}  # fmt: skip
+
+
 def tflite_vs_qat(content, qat_model, x):
     """The converted model's dequantized heatmaps against the QAT model's."""
     from ai_edge_litert.interpreter import Interpreter
@@ -73,6 +99,7 @@ def main(out_dir):
         results["mismatch_error"] = str(e)
 
     qat_model = qat.quantize(twin)
+    results.update(calibration(qat_model, twin, x))
     with sample_dataset(64, num_stacks=2, num=24, batch_size=8) as dataset:
         results["loss"] = qat.fine_tune(qat_model, dataset.take(2), epochs=1)["loss"]
     before = [np.asarray(y) for y in qat_model(x, training=False)]
