@@ -35,7 +35,7 @@ class DemoConfig:
     epochs: int = 22
     checks: int = 5
     batch_size: int = 16
-    learning_rate: float = 6e-3
+    learning_rate: float = 1e-2
     # "step": constant, then x0.1 at `lr_drop_epochs` (out of 200, scaled to
     # the checks: 160 is the last fifth); "cosine": linear warm-up over
     # `warmup_epochs` passes, then a per-step cosine to 0 (README, Results).
