@@ -1,0 +1,126 @@
+"""Validation PCKh per training image for one recipe (issue 13 part 5).
+
+Trains `posegate_tiny` (or `--preset`) with `model.fit` on the training
+pipeline for `--images` images, in `--evals` equal stretches; after each it
+prints one `RES` line: images seen, step-only seconds and images/s, the
+validation PCKh@0.5 (flip test on the last) per paper column, the evaluation
+seconds and the load average. Recipes: optimizer (`rmsprop`, `adam`), rate,
+schedule (`const`, `cosine`, `drop` at `--drop_at`), warm-up fraction, batch,
+augmentation (`paper` or `light`), input size, sigma. The README's table:
+
+    .venv/bin/python -c "from keras_posegate.demo.common import *; \
+        from keras_posegate.demo.model_steps import data_steps; \
+        c = DemoConfig(out_dir='runs/d3000'); \
+        data_steps(c, demo_paths(c.out_dir), StepLog(print), print)"
+    .venv/bin/python benchmarks/recipe_images.py --data runs/d3000/tfrecords \
+        --images 24000 --evals 4 --opt rmsprop --lr 1e-2 --sched const
+"""
+
+import argparse
+import math
+import os
+import time
+
+import keras
+
+from keras_posegate.codec import HeatmapCodec
+from keras_posegate.data import build_dataset
+from keras_posegate.data.parser import AugmentConfig
+from keras_posegate.datasets.info import MPII
+from keras_posegate.evaluation.runner import predict_dataset, score_predictions
+from keras_posegate.losses import MaskedHeatmapMSE
+from keras_posegate.models import PoseGateModel
+
+p = argparse.ArgumentParser()
+p.add_argument("--data", required=True)
+p.add_argument("--images", type=int, default=20000)
+p.add_argument("--batch", type=int, default=16)
+p.add_argument("--opt", default="rmsprop")
+p.add_argument("--lr", type=float, default=6e-3)
+p.add_argument("--sched", default="const")  # const, cosine, drop
+p.add_argument("--warmup", type=float, default=0.0)  # fraction
+p.add_argument("--drop_at", type=float, default=0.8)
+p.add_argument("--aug", default="paper")  # paper, light
+p.add_argument("--size", type=int, default=128)
+p.add_argument("--preset", default="posegate_tiny")
+p.add_argument("--evals", type=int, default=5)
+p.add_argument("--sigma", type=float, default=2.0)
+p.add_argument("--seed", type=int, default=0)
+a = p.parse_args()
+keras.utils.set_random_seed(a.seed)
+steps = a.images // a.batch
+per = steps // a.evals
+
+
+class Sched(keras.optimizers.schedules.LearningRateSchedule):
+    """The `--sched` rate per step, after a linear `--warmup`."""
+
+    def __call__(self, step):  # noqa: D102
+        s = keras.ops.cast(step, "float32")
+        w = max(1.0, a.warmup * steps)
+        if a.sched == "cosine":
+            lr = (
+                0.5
+                * a.lr
+                * (1 + keras.ops.cos(math.pi * keras.ops.minimum(s / steps, 1.0)))
+            )
+        elif a.sched == "drop":
+            lr = keras.ops.where(s < a.drop_at * steps, a.lr, a.lr * 0.1)
+        else:
+            lr = a.lr + 0 * s
+        return keras.ops.where(s < w, a.lr * (s + 1) / w, lr) if a.warmup else lr
+
+
+model = PoseGateModel.from_preset(a.preset, input_size=a.size)
+opt = {"rmsprop": keras.optimizers.RMSprop, "adam": keras.optimizers.Adam}[a.opt](
+    Sched()
+)
+model.compile(optimizer=opt, loss=[MaskedHeatmapMSE() for _ in model.outputs])
+codec = HeatmapCodec(a.size, sigma=a.sigma)
+aug = (
+    AugmentConfig()
+    if a.aug == "paper"
+    else AugmentConfig(rotation=15.0, rotation_prob=0.4, scale_min=0.85, scale_max=1.15)
+)
+tr = build_dataset(
+    os.path.join(a.data, "train"),
+    MPII,
+    codec,
+    model.num_stacks,
+    a.batch,
+    training=True,
+    seed=a.seed,
+    repeat=True,
+    augment=aug,
+)
+va = build_dataset(
+    os.path.join(a.data, "valid"), MPII, codec, model.num_stacks, 32, training=False
+)
+
+
+class Clock(keras.callbacks.Callback):
+    """Times the steps of each stretch, then validates and prints `RES`."""
+
+    def on_epoch_begin(self, e, logs=None):  # noqa: D102
+        self.t0 = None
+
+    def on_train_batch_begin(self, b, logs=None):  # noqa: D102
+        if self.t0 is None:
+            self.t0 = time.perf_counter()
+
+    def on_epoch_end(self, e, logs=None):  # noqa: D102
+        dt = time.perf_counter() - self.t0
+        t = time.perf_counter()
+        sc = score_predictions(
+            predict_dataset(self.model, va, codec, MPII, e == a.evals - 1), MPII
+        )["pckh@0.5"]
+        print(
+            f"RES {vars(a)} eval {e + 1}: images {(e + 1) * per * a.batch}, step_s {dt:.1f} "
+            f"({per * a.batch / dt:.0f} img/s), val {sc.mean:.1f}{' (flip)' if e == a.evals - 1 else ''} "
+            f"cols { {k: round(v) for k, v in sc.columns.items()} } "
+            f"eval_s {time.perf_counter() - t:.1f} load {os.getloadavg()[0]:.1f}",
+            flush=True,
+        )
+
+
+model.fit(tr, epochs=a.evals, steps_per_epoch=per, callbacks=[Clock()], verbose=0)
