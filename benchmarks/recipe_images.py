@@ -5,7 +5,8 @@ pipeline for `--images` images, in `--evals` equal stretches; after each it
 prints one `RES` line: images seen, step-only seconds and images/s, the
 validation PCKh@0.5 (flip test on the last) per paper column, the evaluation
 seconds and the load average. Recipes: optimizer (`rmsprop`, `adam`), rate,
-schedule (`const`, `cosine`, `drop` at `--drop_at`), warm-up fraction, batch,
+schedule (`const`, `cosine`, `drop` x0.1 at `--drop_at`, `wsd`: linear
+to 0 from `--drop_at`), warm-up fraction, batch,
 augmentation (`paper` or `light`), input size, sigma. The README's table:
 
     .venv/bin/python -c "from keras_posegate.demo.common import *; \
@@ -64,6 +65,9 @@ class Sched(keras.optimizers.schedules.LearningRateSchedule):
                 * a.lr
                 * (1 + keras.ops.cos(math.pi * keras.ops.minimum(s / steps, 1.0)))
             )
+        elif a.sched == "wsd":  # constant, then linear to 0 from --drop_at
+            tail = keras.ops.clip((s / steps - a.drop_at) / (1 - a.drop_at), 0.0, 1.0)
+            lr = a.lr * (1 - tail)
         elif a.sched == "drop":
             lr = keras.ops.where(s < a.drop_at * steps, a.lr, a.lr * 0.1)
         else:
