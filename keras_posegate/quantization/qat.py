@@ -38,8 +38,10 @@ def float_twin(model, atol: float = 1e-3, sample=None) -> tf_keras.Model:
 
     Args:
         model: the trained Keras 3 model (with `.config_record`).
-        atol: largest allowed absolute difference between the two models'
-            heatmaps on `sample`.
+        atol: largest allowed difference between the two models' heatmaps on
+            `sample`, absolute, times the heatmaps' largest magnitude where that
+            is above 1 (float32 rounding grows with the values: an early,
+            barely trained model can output hundreds).
         sample: float32 images `(B, S, S, 3)`; default two random images.
 
     Returns:
@@ -60,10 +62,12 @@ def float_twin(model, atol: float = 1e-3, sample=None) -> tf_keras.Model:
     expected = [np.asarray(y) for y in model(sample, training=False)]
     got = [np.asarray(y) for y in twin(sample, training=False)]
     worst = max(float(np.abs(a - b).max()) for a, b in zip(expected, got, strict=True))
-    if not worst <= atol:
+    magnitude = max(1.0, *(float(np.abs(a).max()) for a in expected))
+    if not worst <= atol * magnitude:
         raise ValueError(
             "The tf_keras rebuild does not reproduce the Keras 3 model: "
-            f"max |difference| = {worst:.3g} > atol={atol}"
+            f"max |difference| = {worst:.3g} > {atol} x {magnitude:.3g} (the "
+            "heatmaps' largest magnitude)"
         )
     return twin
 

@@ -25,6 +25,22 @@ def trained_like_model():
     return randomize_gates_and_norms(model, np.random.default_rng(0))
 
 
+def twin_tolerance():
+    """`float_twin`'s check scales with the heatmaps and still catches a miss."""
+    big = trained_like_model()
+    for layer in big.layers:
+        if layer.name.startswith("heatmaps"):  # outputs in the hundreds
+            layer.kernel.assign(layer.kernel * 1000.0)
+    out = {"big_peak": float(np.abs(np.asarray(big(sample_images(64, 2))[-1])).max())}
+    qat.float_twin(big)  # raises if the tolerance does not scale
+    try:
+        qat.float_twin(trained_like_model(), atol=1e-12)
+        out["strict_error"] = None
+    except ValueError as e:
+        out["strict_error"] = str(e)
+    return out
+
+
 def calibration(qat_model, twin, x):
     """The stem conv's output range before and after `calibrate_ranges`.
 
@@ -89,6 +105,7 @@ def main(out_dir):
         float(np.abs(np.asarray(a) - np.asarray(b)).max())
         for a, b in zip(model(x), twin(x), strict=True)
     )
+    results.update(twin_tolerance())
     inputs, outputs = build_graph(tf_keras, model.config_record.replace(width=20))
     try:
         from keras_posegate.models.transfer import copy_weights
