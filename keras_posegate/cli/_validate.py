@@ -39,6 +39,22 @@ def existing_data_dir(name: str) -> None:
     flags.register_validator(name, _existing_dirs)
 
 
+def output_dir(name: str) -> None:
+    """Require `--NAME`, when given, not to name an existing file.
+
+    The folder is made when missing; a file in its place would only fail
+    after the work that fills it.
+
+    Args:
+        name: the flag name, without dashes.
+    """
+    flags.register_validator(
+        name,
+        lambda v: v is None or not os.path.exists(v) or os.path.isdir(v),
+        message="is a file, not a directory",
+    )
+
+
 def positive(*names: str) -> None:
     """Require each `--NAME`, when given, to be > 0.
 

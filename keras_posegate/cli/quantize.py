@@ -92,6 +92,7 @@ def training_dataset(config, num_stacks: int, scope: contextlib.ExitStack):
 
 _validate.positive("learning_rate")
 _validate.existing_data_dir("data_dir")
+_validate.output_dir("tflite_dir")
 
 
 def main(argv):
