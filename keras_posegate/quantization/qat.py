@@ -264,7 +264,7 @@ def quantize_trained_model(
         from keras_posegate.quantization.calibrate import calibrate_ranges
 
         batches = dataset.take(calibration_batches).map(lambda images, *_: images)
-        calibrate_ranges(qat_model, batches)
+        calibrate_ranges(qat_model, twin, batches)
     history = fine_tune(
         qat_model, dataset, epochs, learning_rate, steps_per_epoch, verbose
     )

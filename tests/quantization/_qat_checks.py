@@ -42,29 +42,34 @@ def twin_tolerance():
 
 
 def calibration(qat_model, twin, x):
-    """The stem conv's output range before and after `calibrate_ranges`.
+    """Output ranges before and after `calibrate_ranges`, and the float ones.
 
-    The stem conv sees the quantized image and quantized weights only, so its
-    calibrated range is the float twin's output range to within rounding.
+    The stem conv (first) and the deepest layer whose float output passes
+    +-6 (measured through the QAT model, its inputs would already be clipped
+    at the upstream [-6, 6] ranges) take the float twin's output ranges. The
+    images are scaled x20 so that activations pass +-6.
     """
-
     from keras_posegate.quantization.calibrate import (
         activation_range_variables,
         calibrate_ranges,
     )
 
-    def stem_range():
-        pairs = activation_range_variables(qat_model)
-        found = {v.name.split(":")[0]: float(v.numpy()) for v, _ in pairs
-                 if v.name.startswith("quant_stem_conv/post_activation")}  # fmt: skip
-        return [found["quant_stem_conv/post_activation_min"],
-                found["quant_stem_conv/post_activation_max"]]  # fmt: skip
+    def ranges(name):
+        pairs = activation_range_variables(qat_model)[name]
+        low = [float(np.min(v.numpy())) for v, is_min in pairs if is_min]
+        high = [float(np.max(v.numpy())) for v, is_min in pairs if not is_min]
+        return [min(low), max(high)]
 
-    before = stem_range()
-    count = calibrate_ranges(qat_model, [x[:2], x[2:]])
-    stem = tf_keras.Model(twin.inputs, twin.get_layer("stem_conv").output)(x)
-    return {"range_before": before, "range_after": stem_range(), "ranges_set": count,
-            "stem_float_range": [float(np.min(stem)), float(np.max(stem))]}  # fmt: skip
+    names = list(activation_range_variables(qat_model))
+    before = ranges("stem_conv")
+    x = np.asarray(x) * 20.0
+    count = calibrate_ranges(qat_model, twin, [x[:2], x[2:]])
+    probe = tf_keras.Model(twin.inputs, [twin.get_layer(n).output for n in names])
+    floats = [[float(np.min(t)), float(np.max(t))] for t in probe(x)]
+    deep = max(i for i, (lo, hi) in enumerate(floats) if max(-lo, hi) > 6.0)
+    return {"range_before": before, "range_after": ranges("stem_conv"), "ranges_set": count,
+            "stem_float_range": floats[0], "deep_index": deep, "deep_name": names[deep],
+            "deep_range_after": ranges(names[deep]), "deep_float_range": floats[deep]}  # fmt: skip
 
 
 def tflite_vs_qat(content, qat_model, x):

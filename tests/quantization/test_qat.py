@@ -93,6 +93,12 @@ def test_calibration_sets_activation_ranges_from_data(results):
     tolerance = 0.03 * (high - low)
     assert abs(got_low - min(low, 0.0)) < tolerance and abs(got_high - high) < tolerance
     assert results["ranges_set"] > 100  # every output / activation quantizer
+    # Deep in the network too: the float range, not one clipped at +-6 upstream.
+    low, high = results["deep_float_range"]
+    got_low, got_high = results["deep_range_after"]
+    assert results["deep_index"] >= 20, results["deep_name"]  # past the stem
+    assert got_low == pytest.approx(min(low, 0.0), rel=1e-5, abs=1e-6)
+    assert got_high == pytest.approx(max(high, 0.0), rel=1e-5, abs=1e-6)
 
 
 def test_qat_metadata(results):
