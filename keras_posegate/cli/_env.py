@@ -25,8 +25,9 @@ import re
 import sys
 import tempfile
 
+from keras_posegate.logs import VERBOSE_ENV
+
 BACKENDS = ("tensorflow", "jax", "torch")
-VERBOSE_ENV = "POSEGATE_VERBOSE"
 # absl / TensorFlow C++ log lines, and absl's note about logging before init.
 _CPP_LOG = re.compile(
     r"^(?:[IWEF]\d{4} \d\d:\d\d:\d+\.\d+ +\d+ [\w./\-]+:\d+\] "

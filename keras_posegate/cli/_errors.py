@@ -15,9 +15,10 @@ import sys
 import traceback
 from collections.abc import Callable
 
+from keras_posegate.logs import VERBOSE_ENV
+
 EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
-VERBOSE_ENV = "POSEGATE_VERBOSE"
 _TRUE = ("1", "true", "yes", "on")
 
 

@@ -27,6 +27,7 @@ from keras_posegate.codec import STRIDE
 from keras_posegate.data import augment
 from keras_posegate.export.decode_tf import decode_heatmaps
 from keras_posegate.fileio import atomic_dir
+from keras_posegate.logs import quiet_tensorflow
 from keras_posegate.models.posegate_model import final_heatmaps
 
 
@@ -142,7 +143,7 @@ def export_saved_model(
             f"never overwritten; the next free one is {next_version(base)})"
         )
     module = PoseServingModule(model)
-    with atomic_dir(final) as tmp:  # readable by TF Serving (umask), never half
+    with atomic_dir(final) as tmp, quiet_tensorflow():  # umask-readable, never half
         tf.saved_model.save(
             module,
             tmp,

@@ -27,6 +27,7 @@ from tensorflow.python.framework.convert_to_constants import (
 
 from keras_posegate.export.metadata import tflite_metadata, write_metadata
 from keras_posegate.fileio import atomic_write_bytes
+from keras_posegate.logs import quiet_tensorflow
 from keras_posegate.models.posegate_model import final_heatmaps
 
 QUANTIZATIONS = ("float32", "float16", "int8", "qat")
@@ -166,7 +167,8 @@ def convert_keras(
         converter.representative_dataset = representative
         converter.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS_INT8]
     _set_io(converter, io_dtype)
-    return converter.convert()
+    with quiet_tensorflow():
+        return converter.convert()
 
 
 def convert_qat(qat_model, io_dtype: str = "int8") -> bytes:
@@ -195,7 +197,8 @@ def convert_qat(qat_model, io_dtype: str = "int8") -> bytes:
     )
     converter.optimizations = [tf.lite.Optimize.DEFAULT]
     _set_io(converter, io_dtype)
-    return converter.convert()
+    with quiet_tensorflow():
+        return converter.convert()
 
 
 def write_tflite(
