@@ -62,14 +62,16 @@ def calibration(qat_model, twin, x):
 
     names = list(activation_range_variables(qat_model))
     before = ranges("stem_conv")
-    x = np.asarray(x) * 20.0
-    count = calibrate_ranges(qat_model, twin, [x[:2], x[2:]])
+    big = np.asarray(x) * 20.0
+    count = calibrate_ranges(qat_model, twin, [big[:2], big[2:]])
     probe = tf_keras.Model(twin.inputs, [twin.get_layer(n).output for n in names])
-    floats = [[float(np.min(t)), float(np.max(t))] for t in probe(x)]
+    floats = [[float(np.min(t)), float(np.max(t))] for t in probe(big)]
     deep = max(i for i, (lo, hi) in enumerate(floats) if max(-lo, hi) > 6.0)
-    return {"range_before": before, "range_after": ranges("stem_conv"), "ranges_set": count,
+    found = {"range_before": before, "range_after": ranges("stem_conv"), "ranges_set": count,
             "stem_float_range": floats[0], "deep_index": deep, "deep_name": names[deep],
             "deep_range_after": ranges(names[deep]), "deep_float_range": floats[deep]}  # fmt: skip
+    calibrate_ranges(qat_model, twin, [x[:2], x[2:]])  # the images the rest sees
+    return found
 
 
 def tflite_vs_qat(content, qat_model, x):
