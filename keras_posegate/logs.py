@@ -31,7 +31,7 @@ _LOGGERS = ("tensorflow", "absl")
 def quiet_tensorflow() -> Iterator[None]:
     """Hold back TensorFlow's INFO and WARNING chatter inside the block.
 
-    Python loggers `tensorflow` and `absl` are raised to ERROR, the converter's
+    Python loggers `tensorflow` and `absl` pass ERROR and above only, the converter's
     statistics `UserWarning` is ignored and the C++ `fully_quantize:` line is
     filtered out of stderr (file descriptor 2); every other stderr line is
     passed on after the block. A no-op when `POSEGATE_VERBOSE=1`.
@@ -39,16 +39,22 @@ def quiet_tensorflow() -> Iterator[None]:
     if os.environ.get(VERBOSE_ENV) == "1":
         yield
         return
-    levels = {name: logging.getLogger(name).level for name in _LOGGERS}
-    for name in _LOGGERS:
-        logging.getLogger(name).setLevel(logging.ERROR)
+    # A filter, not a level: `tf.saved_model.save` resets the absl logger's
+    # level (through absl's verbosity flag) in the middle of the block.
+    loggers = [logging.getLogger(name) for name in _LOGGERS]
+    for logger in loggers:
+        logger.addFilter(_errors_only)
     try:
         with warnings.catch_warnings(), _stderr_without(_CPP_LINES):
             warnings.filterwarnings("ignore", message="Statistics for quantized")
             yield
     finally:
-        for name, level in levels.items():
-            logging.getLogger(name).setLevel(level)
+        for logger in loggers:
+            logger.removeFilter(_errors_only)
+
+
+def _errors_only(record: logging.LogRecord) -> bool:
+    return record.levelno >= logging.ERROR
 
 
 @contextlib.contextmanager

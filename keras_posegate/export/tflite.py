@@ -156,7 +156,8 @@ def convert_keras(
     if quantization == "qat":
         raise ValueError("quantization='qat' converts the QAT model: use convert_qat")
     function = _final_heatmaps_function(model)
-    converter = tf.lite.TFLiteConverter.from_concrete_functions([function])
+    with quiet_tensorflow():  # it warns that the trackable is not given
+        converter = tf.lite.TFLiteConverter.from_concrete_functions([function])
     if quantization == "float16":
         converter.optimizations = [tf.lite.Optimize.DEFAULT]
         converter.target_spec.supported_types = [tf.float16]
@@ -192,9 +193,10 @@ def convert_qat(qat_model, io_dtype: str = "int8") -> bytes:
     # first saves a SavedModel of every layer's call functions, which takes
     # 12x as long here (about 70 s against 6 s for posegate_tiny) for a
     # byte-for-byte equal result (tests/export/test_tflite_qat.py).
-    converter = tf.lite.TFLiteConverter.from_concrete_functions(
-        [function.get_concrete_function(spec)]
-    )
+    with quiet_tensorflow():
+        converter = tf.lite.TFLiteConverter.from_concrete_functions(
+            [function.get_concrete_function(spec)]
+        )
     converter.optimizations = [tf.lite.Optimize.DEFAULT]
     _set_io(converter, io_dtype)
     with quiet_tensorflow():
