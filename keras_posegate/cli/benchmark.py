@@ -29,6 +29,9 @@ flags.DEFINE_integer("num_stacks", 4, "Number of stacks (targets per example).")
 flags.DEFINE_integer("num_batches", 40, "Timed batches.")
 flags.DEFINE_integer("num_images", 64, "Synthetic images to generate without --source.")
 flags.DEFINE_bool("crop_decode", True, "Decode only the crop window of JPEGs.")
+flags.DEFINE_bool(
+    "cache_images", False, "data: decode every image once, keep them in memory."
+)
 flags.DEFINE_string("preset", "posegate_tiny", "train: model preset.")
 flags.DEFINE_integer("train_steps", 10, "train: timed training steps.")
 flags.DEFINE_integer("warmup_steps", 3, "train: untimed steps (trace, compile).")
@@ -70,6 +73,7 @@ def _data() -> dict:
         num_images=FLAGS.num_images,
         crop_decode=FLAGS.crop_decode,
         repeats=FLAGS.repeats,
+        cache_images=FLAGS.cache_images,
     )
 
 

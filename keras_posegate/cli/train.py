@@ -84,6 +84,10 @@ _SEED = flags.DEFINE_integer("seed", 0, "Random seed.")
 _VAL_FLIP = flags.DEFINE_bool(
     "val_flip", False, "Flip test in the per-epoch validation."
 )
+_CACHE = flags.DEFINE_bool(
+    "cache_images", False,
+    "Decode every image once and keep them in memory (datasets that fit in RAM).",
+)  # fmt: skip
 _OVERRIDE = flags.DEFINE_bool(
     "override",
     False,
@@ -98,7 +102,7 @@ _FIELDS = {
     "lr_drop_epochs": _DROPS, "steps_per_epoch": _STEPS, "gate": _GATE,
     "gate_value": _GATE_VALUE, "fusion": _FUSION, "init_from": _INIT,
     "mixed_precision": _MIXED, "jit_compile": _JIT, "strategy": _STRATEGY,
-    "seed": _SEED, "val_flip": _VAL_FLIP,
+    "seed": _SEED, "val_flip": _VAL_FLIP, "cache_images": _CACHE,
 }  # fmt: skip
 
 _validate.positive("learning_rate")

@@ -4,7 +4,8 @@ Training gets inputs and targets; evaluation gets inputs and the metadata
 needed to map predictions back.
 
 A decoded example (see `keras_posegate.data.decoder`) is a dict:
-`encoded` (string, the image file bytes), `joints` `(J, 2)` float32 (NaN rows
+`encoded` (string, the image file bytes; or `pixels`, the decoded uint8 image,
+from the image cache of `build_dataset`), `joints` `(J, 2)` float32 (NaN rows
 for missing joints), `center` `(2,)`, `scale` `()`, `head_box` `(4,)`,
 `has_head_box` bool, `image_id` string, `person_index` int32.
 
@@ -133,6 +134,20 @@ def decode_crop(encoded, matrix, output_size: int, crop_decode: bool = True):
     )
 
 
+def crop_example(example: dict, matrix, output_size: int, crop_decode: bool = True):
+    """The example's `(S, S)` crop.
+
+    Warped from its decoded `pixels` (the image cache of `build_dataset`),
+    else decoded from `encoded` (`decode_crop`).
+
+    Returns:
+        `(S, S, 3)` uint8.
+    """
+    if "pixels" in example:
+        return augment.warp_image(example["pixels"], matrix, output_size)
+    return decode_crop(example["encoded"], matrix, output_size, crop_decode)
+
+
 def _box(example: dict, dataset: str, ok):
     """Convention-adjusted centre and scale, harmless values for an invalid example.
 
@@ -202,7 +217,7 @@ class TrainParser:
         center, scale = _box(example, self.info.name, ok)
         aug_scale, rotation, flip, jitter_seed = self._random_box(seed)
         matrix = augment.crop_matrix(center, scale * aug_scale, rotation, size, flip)
-        image = decode_crop(example["encoded"], matrix, size, self.crop_decode)
+        image = crop_example(example, matrix, size, self.crop_decode)
         image = tf.cast(image, tf.float32) / 255.0
         cfg = self.config
         image = augment.color_jitter(
@@ -268,7 +283,7 @@ class EvalParser:
         ok = example_is_valid(example, require_joints=False)
         center, scale = _box(example, self.info.name, ok)
         matrix = augment.crop_matrix(center, scale, 0.0, size)
-        image = decode_crop(example["encoded"], matrix, size, self.crop_decode)
+        image = crop_example(example, matrix, size, self.crop_decode)
         image = tf.cast(image, tf.float32) / 255.0
         if self.num_stacks is not None:
             joints = augment.transform_points(example["joints"], matrix)

@@ -103,6 +103,40 @@ class SkipCounter:
             return tf.identity(ok)
 
 
+def _count_decoded(counter: SkipCounter):
+    """Filter predicate of the image-cache stage: counts each decode error once."""
+
+    def keep(element, decoded):
+        one, zero = tf.constant(1, tf.int64), tf.constant(0, tf.int64)
+        update = counter.decode_error.assign_add(tf.where(decoded, zero, one))
+        with tf.control_dependencies([update]):
+            return tf.identity(decoded)
+
+    return keep
+
+
+def _decoded_images(ds, decode, counter: SkipCounter, parallel_calls: int):
+    """Decode every image once and keep the examples in memory (`cache_images`).
+
+    The examples carry `pixels` (uint8 `(H, W, 3)`) in place of `encoded`; an
+    image that does not decode is dropped here and counted once, not once per
+    pass.
+    """
+
+    def with_pixels(element):
+        example = dict(decode(element))
+        encoded = example.pop("encoded")
+        pixels = tf.io.decode_image(encoded, channels=3, expand_animations=False)
+        return pixels, example
+
+    ds = ds.interleave(
+        _guarded(with_pixels), block_length=1, num_parallel_calls=parallel_calls,
+        deterministic=True,
+    )  # fmt: skip
+    ds = ds.filter(_count_decoded(counter))
+    return ds.map(lambda element, decoded: {**element[1], "pixels": element[0]}).cache()
+
+
 def _guarded(fn):
     """Apply `fn` to one element inside its own one-element dataset.
 
@@ -193,6 +227,7 @@ def build_dataset(
     crop_decode: bool = True,
     skip_counter: SkipCounter | None = None,
     parallel_calls: int | None = None,
+    cache_images: bool = False,
 ) -> tf.data.Dataset:
     """Build the batched, prefetched input pipeline (structure: module docstring).
 
@@ -221,6 +256,12 @@ def build_dataset(
         parallel_calls: examples decoded and augmented at once (default: the
             cores this process may use). Fixed, not autotuned: see
             `pipeline_options`.
+        cache_images: decode every image once and keep the decoded images in
+            memory (for datasets that fit: the demo's 1,802 training images of
+            256x256 take 354 MB; MPII's 25k photos would take about 60 GB).
+            The crops are the same as without it; later passes skip JPEG
+            decoding, the larger part of the pipeline's work. A corrupt image
+            is then counted once, when first decoded.
 
     Returns:
         A `tf.data.Dataset`, with the `SkipCounter` as `skip_counter`.
@@ -238,6 +279,9 @@ def build_dataset(
         counter.truncated_records += tfr.truncated
         counter.corrupt_records += tfr.corrupt
         counter.damaged_shards.update(tfr.damaged)
+    if cache_images:
+        ds = _decoded_images(ds, decode, counter, parallel_calls)
+        decode = lambda example: example  # noqa: E731 (decoded already)
     if training:
         ds = ds.shuffle(shuffle_buffer, seed=seed, reshuffle_each_iteration=True)
     if repeat:

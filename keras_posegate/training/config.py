@@ -40,6 +40,8 @@ class TrainConfig:
         steps_per_epoch: cap on steps per epoch (None: one pass).
         val_flip: flip test in the per-epoch validation PCKh.
         sigma: heatmap Gaussian sigma, in heatmap pixels.
+        cache_images: decode every image once and keep them in memory
+            (`build_dataset`): for datasets that fit, such as the demo's.
         model_config_overrides: extra `PoseGateConfig` fields over the preset
             (e.g. `{"width": 16, "input_size": 64}` for tiny test models);
             applied last, so they win over the dataset and ablation overrides.
@@ -65,6 +67,7 @@ class TrainConfig:
     steps_per_epoch: int | None = None
     val_flip: bool = False
     sigma: float = 2.0
+    cache_images: bool = False
     model_config_overrides: dict | None = None
 
     def __post_init__(self):

@@ -33,10 +33,12 @@ def train_and_val_datasets(
     train_ds = build_dataset(
         train_src, info, codec, num_stacks, config.batch_size, training=True,
         seed=config.seed, repeat=config.steps_per_epoch is not None,
+        cache_images=config.cache_images,
     )  # fmt: skip
     val_ds = None
     if val_src is not None:
         val_ds = build_dataset(
-            val_src, info, codec, num_stacks, config.batch_size, training=False
-        )
+            val_src, info, codec, num_stacks, config.batch_size, training=False,
+            cache_images=config.cache_images,
+        )  # fmt: skip
     return train_ds, val_ds

@@ -65,3 +65,30 @@ def test_tfrecord_dirs_of_different_layouts_are_refused(lsp_pair, tmp_path):
     with pytest.raises(ValueError, match=r"one dataset layout.*mpii, 16 joints"):
         build_dataset([str(tmp_path / "m"), str(tmp_path / "l")], LSP,
                       HeatmapCodec(64), 1, 2, training=True, seed=0)  # fmt: skip
+
+
+def test_cache_images_reaches_both_pipelines_with_the_same_crops(tmp_path):
+    import numpy as np
+
+    from keras_posegate.datasets.info import MPII
+    from keras_posegate.training.config import TrainConfig
+    from keras_posegate.training.data import train_and_val_datasets
+
+    write_sample_dataset(tmp_path / "mpii", "mpii", 10, seed=0, image_size=(96, 96))
+    out = tmp_path / "tfr"
+    for split in ("train", "valid"):
+        prepare("mpii", tmp_path / "mpii", out / split, split, num_shards=1,
+                progress=False)  # fmt: skip
+    found = {}
+    for cache in (False, True):
+        config = TrainConfig(preset="posegate_tiny", data_dir=str(out),
+                             batch_size=2, cache_images=cache)  # fmt: skip
+        _, val = train_and_val_datasets(config, MPII, HeatmapCodec(64), 1)
+        found[cache] = np.concatenate([images.numpy() for images, _ in val])
+    assert len(found[True]) == len(found[False]) > 0
+    np.testing.assert_allclose(found[True], found[False], atol=2 / 255)
+    # The second pass reads memory, not the files (gone now).
+    for shard in (out / "valid").glob("*.tfrecord*"):
+        shard.unlink()
+    again = np.concatenate([images.numpy() for images, _ in val])
+    np.testing.assert_array_equal(again, found[True])
