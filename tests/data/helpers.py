@@ -74,3 +74,15 @@ def make_dataset(
 def truncate_file(path: Path, keep: float) -> None:
     data = path.read_bytes()
     path.write_bytes(data[: int(len(data) * keep)])
+
+
+def dataset_with_bad_examples(directory: Path) -> list[PersonRecord]:
+    """8 records: 3 decode errors (garbage, truncated, missing file), 2 bad
+    annotations (a NaN centre, no joints) and 3 good ones."""
+    records = make_dataset(directory, 8)
+    (directory / "im0001.jpg").write_bytes(b"\xff\xd8\xff\xe0 garbage" * 8)
+    truncate_file(directory / "im0002.jpg", 0.3)
+    records[3].image_path = str(directory / "missing.jpg")
+    records[4].center = np.array([np.nan, 1.0], np.float32)
+    records[5].joints[:] = np.nan
+    return records

@@ -13,12 +13,7 @@ CODEC = HeatmapCodec(64)
 
 
 def test_bad_examples_are_skipped_counted_and_reported(tmp_path):
-    records = helpers.make_dataset(tmp_path, 8)
-    (tmp_path / "im0001.jpg").write_bytes(b"\xff\xd8\xff\xe0 garbage" * 8)
-    helpers.truncate_file(tmp_path / "im0002.jpg", 0.3)
-    records[3].image_path = str(tmp_path / "missing.jpg")
-    records[4].center = np.array([np.nan, 1.0], np.float32)
-    records[5].joints[:] = np.nan
+    records = helpers.dataset_with_bad_examples(tmp_path)
     ds = build_dataset(records, LSP, CODEC, 2, 1, training=True, seed=3)
     n = sum(1 for _ in ds)
     report = ds.skip_counter.report()
