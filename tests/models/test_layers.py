@@ -134,7 +134,9 @@ def test_fused_batch_norm_layer_checks_and_the_model_uses_it(tmp_path):
 def test_a_nan_input_gives_a_nan_loss_through_fused_batch_norm_and_relu():
     # Grappler fuses a batch-norm kernel with the ReLU after it into oneDNN's
     # `_FusedBatchNormEx`, whose ReLU turns NaN into 0: the loss stayed finite
-    # while the weights became NaN, and the NaN stop never fired.
+    # while the weights became NaN, and the NaN stop never fired. The layer's
+    # zero loss `0 * sum(batch mean)` carries the NaN into the loss (this test
+    # fails without it).
     from keras_posegate.losses import MaskedHeatmapMSE
     from keras_posegate.models import PoseGateModel
     from tests.helpers import TINY
