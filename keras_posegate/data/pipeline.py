@@ -102,17 +102,23 @@ class SkipCounter:
         with tf.control_dependencies(updates):
             return tf.identity(ok)
 
+    def keep_if_decoded(self, element, decoded) -> tf.Tensor:
+        """Filter predicate of the image cache (`cache_images`).
 
-def _count_decoded(counter: SkipCounter):
-    """Filter predicate of the image-cache stage: counts each decode error once."""
+        Counts a decode error once, where the image is first decoded.
 
-    def keep(element, decoded):
-        one, zero = tf.constant(1, tf.int64), tf.constant(0, tf.int64)
-        update = counter.decode_error.assign_add(tf.where(decoded, zero, one))
+        Args:
+            element: the decoded element (unused).
+            decoded: scalar bool, False when decoding raised.
+
+        Returns:
+            `decoded`.
+        """
+        update = self.decode_error.assign_add(
+            tf.cast(tf.logical_not(decoded), tf.int64)
+        )
         with tf.control_dependencies([update]):
             return tf.identity(decoded)
-
-    return keep
 
 
 def _decoded_images(ds, decode, counter: SkipCounter, parallel_calls: int):
@@ -133,7 +139,7 @@ def _decoded_images(ds, decode, counter: SkipCounter, parallel_calls: int):
         _guarded(with_pixels), block_length=1, num_parallel_calls=parallel_calls,
         deterministic=True,
     )  # fmt: skip
-    ds = ds.filter(_count_decoded(counter))
+    ds = ds.filter(counter.keep_if_decoded)
     return ds.map(lambda element, decoded: {**element[1], "pixels": element[0]}).cache()
 
 

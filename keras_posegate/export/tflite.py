@@ -155,20 +155,19 @@ def convert_keras(
     check_options(quantization, io_dtype)
     if quantization == "qat":
         raise ValueError("quantization='qat' converts the QAT model: use convert_qat")
+    if quantization == "int8" and representative is None:
+        raise ValueError("quantization='int8' needs a representative dataset")
     function = _final_heatmaps_function(model)
-    with quiet_tensorflow():  # it warns that the trackable is not given
+    with quiet_tensorflow():  # creating the converter warns too (no trackable)
         converter = tf.lite.TFLiteConverter.from_concrete_functions([function])
-    if quantization == "float16":
-        converter.optimizations = [tf.lite.Optimize.DEFAULT]
-        converter.target_spec.supported_types = [tf.float16]
-    elif quantization == "int8":
-        if representative is None:
-            raise ValueError("quantization='int8' needs a representative dataset")
-        converter.optimizations = [tf.lite.Optimize.DEFAULT]
-        converter.representative_dataset = representative
-        converter.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS_INT8]
-    _set_io(converter, io_dtype)
-    with quiet_tensorflow():
+        if quantization == "float16":
+            converter.optimizations = [tf.lite.Optimize.DEFAULT]
+            converter.target_spec.supported_types = [tf.float16]
+        elif quantization == "int8":
+            converter.optimizations = [tf.lite.Optimize.DEFAULT]
+            converter.representative_dataset = representative
+            converter.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS_INT8]
+        _set_io(converter, io_dtype)
         return converter.convert()
 
 
@@ -197,9 +196,8 @@ def convert_qat(qat_model, io_dtype: str = "int8") -> bytes:
         converter = tf.lite.TFLiteConverter.from_concrete_functions(
             [function.get_concrete_function(spec)]
         )
-    converter.optimizations = [tf.lite.Optimize.DEFAULT]
-    _set_io(converter, io_dtype)
-    with quiet_tensorflow():
+        converter.optimizations = [tf.lite.Optimize.DEFAULT]
+        _set_io(converter, io_dtype)
         return converter.convert()
 
 
