@@ -45,7 +45,7 @@ def quiet_tensorflow() -> Iterator[None]:
     for logger in loggers:
         logger.addFilter(_errors_only)
     try:
-        with warnings.catch_warnings(), _stderr_without(_CPP_LINES):
+        with warnings.catch_warnings(), stderr_without(_CPP_LINES):
             warnings.filterwarnings("ignore", message="Statistics for quantized")
             yield
     finally:
@@ -58,10 +58,14 @@ def _errors_only(record: logging.LogRecord) -> bool:
 
 
 @contextlib.contextmanager
-def _stderr_without(pattern: re.Pattern) -> Iterator[None]:
+def stderr_without(pattern: re.Pattern) -> Iterator[None]:
     """Capture file descriptor 2; pass on the lines that `pattern` does not match.
 
-    The converter's C++ code writes to the descriptor, not to `sys.stderr`.
+    TensorFlow's C++ code writes to the descriptor, not to `sys.stderr`; the
+    lines kept are written out when the block ends.
+
+    Args:
+        pattern: compiled regex; a line it matches (from its start) is dropped.
     """
     sys.stderr.flush()
     saved = os.dup(2)

@@ -20,12 +20,12 @@ process (the demo's quantize step) behaves the same.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import sys
-import tempfile
 
-from keras_posegate.logs import VERBOSE_ENV
+from keras_posegate.logs import VERBOSE_ENV, stderr_without
 
 BACKENDS = ("tensorflow", "jax", "torch")
 # absl / TensorFlow C++ log lines, and absl's note about logging before init.
@@ -139,24 +139,8 @@ def import_tensorflow_quietly() -> None:
     """
     if "tensorflow" in sys.modules:
         return
-    sys.stderr.flush()
-    saved = os.dup(2)
-    with tempfile.TemporaryFile() as captured:
-        os.dup2(captured.fileno(), 2)
-        try:
-            import tensorflow  # noqa: F401
-        except ImportError:
-            pass  # the subcommand reports it
-        finally:
-            sys.stderr.flush()
-            os.dup2(saved, 2)
-            os.close(saved)
-        captured.seek(0)
-        text = captured.read().decode("utf-8", errors="replace")
-    kept = [line for line in text.splitlines(True) if not _CPP_LOG.match(line)]
-    if kept:
-        sys.stderr.write("".join(kept))
-        sys.stderr.flush()
+    with stderr_without(_CPP_LOG), contextlib.suppress(ImportError):
+        import tensorflow  # noqa: F401
 
 
 def define_global_flags() -> None:
