@@ -47,6 +47,7 @@ p.add_argument("--preset", default="posegate_tiny")
 p.add_argument("--evals", type=int, default=5)
 p.add_argument("--sigma", type=float, default=2.0)
 p.add_argument("--seed", type=int, default=0)
+p.add_argument("--cache", action="store_true")  # cache_images, as the demo
 a = p.parse_args()
 keras.utils.set_random_seed(a.seed)
 steps = a.images // a.batch
@@ -96,6 +97,7 @@ tr = build_dataset(
     seed=a.seed,
     repeat=True,
     augment=aug,
+    cache_images=a.cache,
 )
 va = build_dataset(
     os.path.join(a.data, "valid"), MPII, codec, model.num_stacks, 32, training=False
