@@ -65,3 +65,15 @@ def test_cosine_schedule_spans_every_step_of_the_run(tmp_path):
     # 3 passes over 99 people in 2 checks: ceil(297 / 32) = 10 steps each.
     assert sched.total == 2 * 10 and sched.warmup == round(99 / 16)
     assert sched.peak == cfg.learning_rate
+
+
+def test_an_int8_model_far_below_float32_is_named_in_the_summary():
+    from keras_posegate.demo.runner import INT8_LOSS_POINTS, int8_losses
+
+    s = {"pckh_float": 82.6, "pckh_ptq": 82.6 - INT8_LOSS_POINTS, "pckh_int8": 37.1}
+    lines = int8_losses(s)
+    assert len(lines) == 1  # PTQ exactly at the bound is not reported
+    assert "int8 (QAT)" in lines[0] and "45.5 PCKh points" in lines[0]
+    s["pckh_ptq"] = 76.0
+    assert [("PTQ" in line) for line in int8_losses(s)] == [True, False]
+    assert int8_losses({"pckh_float": 85.9, "pckh_ptq": 85.3, "pckh_int8": 85.0}) == []
