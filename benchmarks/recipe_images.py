@@ -48,6 +48,7 @@ p.add_argument("--evals", type=int, default=5)
 p.add_argument("--sigma", type=float, default=2.0)
 p.add_argument("--seed", type=int, default=0)
 p.add_argument("--cache", action="store_true")  # cache_images, as the demo
+p.add_argument("--ema", type=float, default=0.0)  # weight EMA momentum (0: off)
 a = p.parse_args()
 keras.utils.set_random_seed(a.seed)
 steps = a.images // a.batch
@@ -78,7 +79,7 @@ class Sched(keras.optimizers.schedules.LearningRateSchedule):
 
 model = PoseGateModel.from_preset(a.preset, input_size=a.size)
 opt = {"rmsprop": keras.optimizers.RMSprop, "adam": keras.optimizers.Adam}[a.opt](
-    Sched()
+    Sched(), **({"use_ema": True, "ema_momentum": a.ema} if a.ema else {})
 )
 model.compile(optimizer=opt, loss=[MaskedHeatmapMSE() for _ in model.outputs])
 codec = HeatmapCodec(a.size, sigma=a.sigma)
@@ -114,16 +115,27 @@ class Clock(keras.callbacks.Callback):
         if self.t0 is None:
             self.t0 = time.perf_counter()
 
+    def score(self, e):  # noqa: D102
+        flip = e == a.evals - 1
+        return score_predictions(
+            predict_dataset(self.model, va, codec, MPII, flip), MPII
+        )["pckh@0.5"]
+
     def on_epoch_end(self, e, logs=None):  # noqa: D102
         dt = time.perf_counter() - self.t0
         t = time.perf_counter()
-        sc = score_predictions(
-            predict_dataset(self.model, va, codec, MPII, e == a.evals - 1), MPII
-        )["pckh@0.5"]
+        sc = self.score(e)
+        ema = ""
+        if a.ema:  # the same check on the averaged weights, then back
+            saved = [v.numpy() for v in self.model.trainable_variables]
+            opt.finalize_variable_values(self.model.trainable_variables)
+            ema = f"ema {self.score(e).mean:.1f} "
+            for v, value in zip(self.model.trainable_variables, saved, strict=True):
+                v.assign(value)
         print(
             f"RES {vars(a)} eval {e + 1}: images {(e + 1) * per * a.batch}, step_s {dt:.1f} "
             f"({per * a.batch / dt:.0f} img/s), val {sc.mean:.1f}{' (flip)' if e == a.evals - 1 else ''} "
-            f"cols { {k: round(v) for k, v in sc.columns.items()} } "
+            f"{ema}cols { {k: round(v) for k, v in sc.columns.items()} } "
             f"eval_s {time.perf_counter() - t:.1f} load {os.getloadavg()[0]:.1f}",
             flush=True,
         )
