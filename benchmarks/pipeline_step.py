@@ -7,6 +7,7 @@ fit after 5 warm-up steps), interleaved, one process:
 
 - `pipeline`: the training pipeline (`build_dataset`, full augmentation);
 - `cached`: the same with `cache_images=True` (decoded images in memory);
+- `cached_cv`: that with `warp="opencv"` (the demo's pipeline);
 - `one_batch`: one batch of it, repeated from memory (no pipeline work).
 
     .venv/bin/python -c "from keras_posegate.demo.common import *; \
@@ -40,17 +41,19 @@ codec = HeatmapCodec(model.input_size)
 stacks = model.num_stacks
 
 
-def pipeline(cache: bool):
+def pipeline(cache: bool, warp: str = "tensorflow"):
     """The demo's training pipeline, with or without the image cache."""
     return build_dataset(a.data, MPII, codec, stacks, a.batch, training=True,
-                         seed=0, repeat=True, cache_images=cache)  # fmt: skip
+                         seed=0, repeat=True, cache_images=cache, warp=warp)  # fmt: skip
 
 
-feeds = {"pipeline": pipeline(False), "cached": pipeline(True)}
+feeds = {"pipeline": pipeline(False), "cached": pipeline(True),
+         "cached_cv": pipeline(True, "opencv")}  # fmt: skip
 feeds["one_batch"] = feeds["pipeline"].take(1).cache().repeat()
-filled = iter(feeds["cached"])  # one whole pass fills the image cache
-for _ in range(10_000 // a.batch):  # more than any demo-sized split
-    next(filled)
+for name in ("cached", "cached_cv"):
+    filled = iter(feeds[name])  # one whole pass fills the image cache
+    for _ in range(10_000 // a.batch):  # more than any demo-sized split
+        next(filled)
 model.compile(optimizer=keras.optimizers.RMSprop(1e-2),
               loss=[MaskedHeatmapMSE() for _ in range(stacks)])  # fmt: skip
 marks: list[float] = []

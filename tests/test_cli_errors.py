@@ -111,6 +111,10 @@ CASES = [
      lambda f: ["train", "--data_dir", f["mpii"], "--model_dir", _p(f, "r4"),
                 "--steps_per_epoch", "0"],
      "train", ["--steps_per_epoch=0"]),
+    ("warp_unknown",
+     lambda f: ["train", "--data_dir", f["mpii"], "--model_dir", _p(f, "r6"),
+                "--warp", "cv2"],
+     "train", ["--warp", "cv2"]),
     ("learning_rate_negative",
      lambda f: ["train", "--data_dir", f["mpii"], "--model_dir", _p(f, "r5"),
                 "--learning_rate", "-1"],
@@ -171,7 +175,7 @@ def test_bad_input_is_one_line_and_exit_2(files, argv, command, names):
 
 def test_nothing_is_written_when_flags_are_refused(files):
     # The flag checks run at parse time, before any folder is created.
-    for name in ("r2", "r3", "r4", "r5", "o4"):
+    for name in ("r2", "r3", "r4", "r5", "r6", "o4"):
         assert not os.path.exists(_p(files, name)), name
 
 

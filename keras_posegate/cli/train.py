@@ -88,6 +88,11 @@ _CACHE = flags.DEFINE_bool(
     "cache_images", False,
     "Decode every image once and keep them in memory (datasets that fit in RAM).",
 )  # fmt: skip
+_WARP = flags.DEFINE_enum(
+    "warp", "tensorflow", ["tensorflow", "opencv"],
+    "How training crops are warped: opencv is 2-3x faster, within 5 grey levels "
+    "of TensorFlow's op (validation, evaluation and serving use TensorFlow's).",
+)  # fmt: skip
 _OVERRIDE = flags.DEFINE_bool(
     "override",
     False,
@@ -103,6 +108,7 @@ _FIELDS = {
     "gate_value": _GATE_VALUE, "fusion": _FUSION, "init_from": _INIT,
     "mixed_precision": _MIXED, "jit_compile": _JIT, "strategy": _STRATEGY,
     "seed": _SEED, "val_flip": _VAL_FLIP, "cache_images": _CACHE,
+    "warp": _WARP,
 }  # fmt: skip
 
 _validate.positive("learning_rate")

@@ -1,8 +1,9 @@
 """Small pure augmentation ops and the one crop transform.
 
 The crop affine, warping, joint transforms, flip, colour jitter, and the numpy
-inverse used to map predictions back. The training parser, `posegate predict`
-and the SavedModel all crop with `crop_matrix` and `warp_image`.
+inverse used to map predictions back. The parsers, `posegate predict` and the
+SavedModel all crop with `crop_matrix` and `warp_image`; training may warp with
+OpenCV instead (`warp_image_opencv`, 2-3x faster, within 5 grey levels).
 
 Geometry conventions (the project's, see `keras_posegate.codec`): pixel centres
 sit at integer coordinates, so an image of width W spans `[-0.5, W - 0.5]`.
@@ -150,6 +151,43 @@ def warp_image(image, matrix, output_size: int):
         fill_mode="CONSTANT",
     )
     return out[0]
+
+
+WARPS = ("tensorflow", "opencv")
+
+
+def warp_image_opencv(image, matrix, output_size: int):
+    """`warp_image` through OpenCV's `warpAffine` (bilinear, zeros outside).
+
+    The same geometry (pixel centres at integer coordinates in both), at about
+    a third of the CPU time: OpenCV interpolates in fixed point (1/32 pixel),
+    so crops differ from `warp_image`'s by up to 5 grey levels (about 1 on
+    average), far less than the colour jitter. Training only: evaluation,
+    `posegate predict` and the SavedModel use `warp_image`. It runs as a
+    `tf.numpy_function`, so the dataset needs a Python interpreter (no
+    tf.data service).
+
+    Args:
+        image: `(H, W, 3)` uint8 tensor.
+        matrix: `(2, 3)` affine from `image` pixels to crop pixels.
+        output_size: crop side `S`.
+
+    Returns:
+        `(S, S, 3)` uint8 tensor.
+    """
+    import cv2
+
+    def warp(pixels: np.ndarray, affine: np.ndarray) -> np.ndarray:
+        return cv2.warpAffine(
+            pixels, affine.astype(np.float64), (output_size, output_size),
+            flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=0,
+        )  # fmt: skip
+
+    out = tf.numpy_function(
+        warp, [image, tf.cast(matrix, tf.float32)], tf.uint8, stateful=False
+    )
+    out.set_shape([output_size, output_size, 3])
+    return out
 
 
 def flip_joints(values, flip_index):

@@ -80,6 +80,7 @@ def benchmark_data(
     crop_decode: bool = True,
     repeats: int = 3,
     cache_images: bool = False,
+    warp: str = "tensorflow",
 ) -> dict:
     """Measure training-pipeline throughput, full augmentation and targets.
 
@@ -98,6 +99,7 @@ def benchmark_data(
         cache_images: decode every image once and keep them in memory
             (`build_dataset`); the warm-up decodes them all first (it runs at
             least one pass over the images).
+        warp: "tensorflow" or "opencv" (`build_dataset`'s training warp).
 
     Returns:
         A dict: images_per_s (the median run), images_per_s_min / _max,
@@ -125,7 +127,7 @@ def benchmark_data(
         ds = build_dataset(
             data, info, HeatmapCodec(input_size), num_stacks, batch_size,
             training=True, seed=0, repeat=True, crop_decode=crop_decode,
-            cache_images=cache_images,
+            cache_images=cache_images, warp=warp,
         )  # fmt: skip
         iterator = iter(ds)
         if cache_images:  # a whole pass fills the cache before the clock starts
@@ -155,4 +157,5 @@ def benchmark_data(
         "input_size": input_size,
         "crop_decode": crop_decode,
         "cache_images": cache_images,
+        "warp": warp,
     }

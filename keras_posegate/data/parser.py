@@ -100,7 +100,13 @@ def example_is_valid(example: dict, require_joints: bool):
     return ok
 
 
-def decode_crop(encoded, matrix, output_size: int, crop_decode: bool = True):
+def decode_crop(
+    encoded,
+    matrix,
+    output_size: int,
+    crop_decode: bool = True,
+    warp: str = "tensorflow",
+):
     """Decode the image and warp it into the crop.
 
     JPEGs are decoded only inside the crop's bounding box
@@ -112,6 +118,8 @@ def decode_crop(encoded, matrix, output_size: int, crop_decode: bool = True):
         matrix: `(2, 3)` affine from original to crop pixels.
         output_size: S, the crop side in pixels.
         crop_decode: decode only the crop window of JPEGs.
+        warp: "tensorflow" (`augment.warp_image`) or "opencv"
+            (`augment.warp_image_opencv`, training only).
 
     Returns:
         `(S, S, 3)` uint8.
@@ -129,23 +137,32 @@ def decode_crop(encoded, matrix, output_size: int, crop_decode: bool = True):
         return image, tf.zeros([2])
 
     image, offset = tf.cond(tf.io.is_jpeg(encoded), jpeg, other)
-    return augment.warp_image(
-        image, augment.translate_affine(matrix, offset), output_size
-    )
+    return _warp_fn(warp)(image, augment.translate_affine(matrix, offset), output_size)
 
 
-def crop_example(example: dict, matrix, output_size: int, crop_decode: bool = True):
+def crop_example(
+    example: dict, matrix, output_size: int, crop_decode: bool = True,
+    warp: str = "tensorflow",
+):  # fmt: skip
     """The example's `(S, S)` crop.
 
-    Warped from its decoded `pixels` (the image cache of `build_dataset`),
-    else decoded from `encoded` (`decode_crop`).
+    Warped (`warp`, as in `decode_crop`) from its decoded `pixels` (the image
+    cache of `build_dataset`), else decoded from `encoded` (`decode_crop`).
 
     Returns:
         `(S, S, 3)` uint8.
     """
     if "pixels" in example:
-        return augment.warp_image(example["pixels"], matrix, output_size)
-    return decode_crop(example["encoded"], matrix, output_size, crop_decode)
+        return _warp_fn(warp)(example["pixels"], matrix, output_size)
+    return decode_crop(example["encoded"], matrix, output_size, crop_decode, warp)
+
+
+def _warp_fn(warp: str):
+    if warp not in augment.WARPS:
+        raise ValueError(
+            f"warp must be one of {augment.WARPS}. Received: warp={warp!r}"
+        )
+    return augment.warp_image_opencv if warp == "opencv" else augment.warp_image
 
 
 def _box(example: dict, dataset: str, ok):
@@ -168,6 +185,8 @@ class TrainParser:
         num_stacks: the target is repeated once per stack.
         config: augmentation ranges.
         crop_decode: decode only the crop window of JPEGs.
+        warp: "tensorflow" or "opencv" (`augment.warp_image_opencv`: faster,
+            within 5 grey levels of the crops that evaluation and serving see).
 
     Call `parser(example, seed)` with a `(2,)` int64 seed; returns
     `(image (S,S,3) float32 in [0,1], heatmaps tuple of num_stacks (H,H,J),
@@ -181,7 +200,9 @@ class TrainParser:
         num_stacks: int,
         config: AugmentConfig | None = None,
         crop_decode: bool = True,
+        warp: str = "tensorflow",
     ):
+        _warp_fn(warp)  # checks the name
         if num_stacks < 1:
             raise ValueError(
                 f"num_stacks must be >= 1. Received: num_stacks={num_stacks}"
@@ -191,6 +212,7 @@ class TrainParser:
         self.num_stacks = int(num_stacks)
         self.config = config or AugmentConfig()
         self.crop_decode = crop_decode
+        self.warp = warp
 
     def _random_box(self, seed):
         cfg = self.config
@@ -217,7 +239,7 @@ class TrainParser:
         center, scale = _box(example, self.info.name, ok)
         aug_scale, rotation, flip, jitter_seed = self._random_box(seed)
         matrix = augment.crop_matrix(center, scale * aug_scale, rotation, size, flip)
-        image = crop_example(example, matrix, size, self.crop_decode)
+        image = crop_example(example, matrix, size, self.crop_decode, self.warp)
         image = tf.cast(image, tf.float32) / 255.0
         cfg = self.config
         image = augment.color_jitter(

@@ -6,6 +6,7 @@ import dataclasses
 import json
 import os
 
+from keras_posegate.data.augment import WARPS
 from keras_posegate.datasets.info import DATASETS
 from keras_posegate.fileio import atomic_write_json
 
@@ -42,6 +43,8 @@ class TrainConfig:
         sigma: heatmap Gaussian sigma, in heatmap pixels.
         cache_images: decode every image once and keep them in memory
             (`build_dataset`): for datasets that fit, such as the demo's.
+        warp: how training crops are warped, "tensorflow" or "opencv"
+            (`build_dataset`; validation always uses TensorFlow's op).
         model_config_overrides: extra `PoseGateConfig` fields over the preset
             (e.g. `{"width": 16, "input_size": 64}` for tiny test models);
             applied last, so they win over the dataset and ablation overrides.
@@ -68,6 +71,7 @@ class TrainConfig:
     val_flip: bool = False
     sigma: float = 2.0
     cache_images: bool = False
+    warp: str = "tensorflow"
     model_config_overrides: dict | None = None
 
     def __post_init__(self):
@@ -82,6 +86,10 @@ class TrainConfig:
         if self.strategy not in STRATEGIES:
             raise ValueError(
                 f"strategy must be one of {STRATEGIES}. Received: strategy={self.strategy!r}"
+            )
+        if self.warp not in WARPS:
+            raise ValueError(
+                f"warp must be one of {WARPS}. Received: warp={self.warp!r}"
             )
         if self.dataset not in DATASETS:
             raise ValueError(

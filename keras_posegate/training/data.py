@@ -33,7 +33,7 @@ def train_and_val_datasets(
     train_ds = build_dataset(
         train_src, info, codec, num_stacks, config.batch_size, training=True,
         seed=config.seed, repeat=config.steps_per_epoch is not None,
-        cache_images=config.cache_images,
+        cache_images=config.cache_images, warp=config.warp,
     )  # fmt: skip
     val_ds = None
     if val_src is not None:
