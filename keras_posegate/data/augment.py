@@ -156,6 +156,13 @@ def warp_image(image, matrix, output_size: int):
 WARPS = ("tensorflow", "opencv")
 
 
+def check_warp(warp: str) -> str:
+    """`warp` if it names one of `WARPS`, else a `ValueError` naming it."""
+    if warp not in WARPS:
+        raise ValueError(f"warp must be one of {WARPS}. Received: warp={warp!r}")
+    return warp
+
+
 def warp_image_opencv(image, matrix, output_size: int):
     """`warp_image` through OpenCV's `warpAffine` (bilinear, zeros outside).
 

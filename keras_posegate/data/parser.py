@@ -158,10 +158,7 @@ def crop_example(
 
 
 def _warp_fn(warp: str):
-    if warp not in augment.WARPS:
-        raise ValueError(
-            f"warp must be one of {augment.WARPS}. Received: warp={warp!r}"
-        )
+    augment.check_warp(warp)
     return augment.warp_image_opencv if warp == "opencv" else augment.warp_image
 
 
@@ -202,7 +199,7 @@ class TrainParser:
         crop_decode: bool = True,
         warp: str = "tensorflow",
     ):
-        _warp_fn(warp)  # checks the name
+        augment.check_warp(warp)
         if num_stacks < 1:
             raise ValueError(
                 f"num_stacks must be >= 1. Received: num_stacks={num_stacks}"

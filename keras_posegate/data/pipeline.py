@@ -31,7 +31,7 @@ import tensorflow as tf
 
 from keras_posegate.codec import HeatmapCodec
 from keras_posegate.data import decoder
-from keras_posegate.data.augment import WARPS
+from keras_posegate.data.augment import check_warp
 from keras_posegate.data.options import (
     PREFETCH_BATCHES,
     available_cores,
@@ -189,8 +189,7 @@ class SkipReport(keras.callbacks.Callback):
 def _check_args(
     batch_size: int, num_stacks: int, seed, deterministic: bool, warp: str
 ) -> None:
-    if warp not in WARPS:
-        raise ValueError(f"warp must be one of {WARPS}. Received: warp={warp!r}")
+    check_warp(warp)
     if batch_size < 1:
         raise ValueError(f"batch_size must be >= 1. Received: batch_size={batch_size}")
     if num_stacks < 1:

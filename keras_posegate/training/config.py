@@ -6,7 +6,7 @@ import dataclasses
 import json
 import os
 
-from keras_posegate.data.augment import WARPS
+from keras_posegate.data.augment import check_warp
 from keras_posegate.datasets.info import DATASETS
 from keras_posegate.fileio import atomic_write_json
 
@@ -87,10 +87,7 @@ class TrainConfig:
             raise ValueError(
                 f"strategy must be one of {STRATEGIES}. Received: strategy={self.strategy!r}"
             )
-        if self.warp not in WARPS:
-            raise ValueError(
-                f"warp must be one of {WARPS}. Received: warp={self.warp!r}"
-            )
+        check_warp(self.warp)
         if self.dataset not in DATASETS:
             raise ValueError(
                 f"dataset must be 'mpii' or 'lsp'. Received: dataset={self.dataset!r}"
