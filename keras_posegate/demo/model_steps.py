@@ -65,7 +65,8 @@ def train_steps(
             final_learning_rate=cfg.learning_rate * cfg.lr_drop_factor,
             lr_drop_epochs=() if cosine else cfg.lr_drop_epochs, seed=cfg.seed,
             cache_images=True,  # 1,802 + 600 images of 256x256: 0.5 GB
-            warp="opencv",  # 2-3x faster crops; validation uses TensorFlow's
+            # TensorFlow's warp, as serving: OpenCV's (`warp="opencv"`) saves
+            # nothing measurable on 128x128 crops (benchmarks/pipeline_step.py).
         ), verbose=2, callbacks=cosine_schedule(cfg, paths) if cosine else None)  # fmt: skip
     best = os.path.join(paths["model_dir"], "best.keras")
     with step("evaluate", "Evaluating on the held-out set (flip test, official PCKh)"):
