@@ -58,8 +58,7 @@ def format_summary(s: dict, summary_path: str) -> str:
         f"{'model':<22}{'PCKh@0.5':>10}{'size (KB)':>12}{'latency (ms)':>14}",
         f"{'Keras 3 float':<22}{s['pckh_keras']:>10.1f}{'-':>12}{'-':>14}",
     ]
-    for label, name in (("float", "TFLite float32"), ("ptq", "TFLite int8 (PTQ)"),
-                        ("int8", "TFLite int8 (QAT)")):  # fmt: skip
+    for label, name in TFLITE_MODELS.items():
         lines.append(f"{name:<22}{s[f'pckh_{label}']:>10.1f}"
                      f"{s[f'size_bytes_{label}'] / 1024:>12.0f}{s[f'latency_ms_{label}']:>14.2f}")  # fmt: skip
     lines += [
@@ -83,6 +82,12 @@ def format_summary(s: dict, summary_path: str) -> str:
 
 # An int8 model this far below float32 (PCKh points) is reported, not just listed.
 INT8_LOSS_POINTS = 5.0
+# Summary key label -> the model's name in the table and the warnings.
+TFLITE_MODELS = {
+    "float": "TFLite float32",
+    "ptq": "TFLite int8 (PTQ)",
+    "int8": "TFLite int8 (QAT)",
+}
 
 
 def int8_losses(s: dict) -> list[str]:
@@ -99,11 +104,11 @@ def int8_losses(s: dict) -> list[str]:
         The warning lines, empty when every int8 model is within the bound.
     """
     lines = []
-    for label, name in (("ptq", "int8 (PTQ)"), ("int8", "int8 (QAT)")):
+    for label in ("ptq", "int8"):
         lost = s["pckh_float"] - s[f"pckh_{label}"]
         if lost > INT8_LOSS_POINTS:
             lines.append(
-                f"warning: TFLite {name} is {lost:.1f} PCKh points below float32 "
+                f"warning: {TFLITE_MODELS[label]} is {lost:.1f} PCKh points below float32 "
                 f"({s[f'pckh_{label}']:.1f} against {s['pckh_float']:.1f}); "
                 "see docs/quantization.md, 'When int8 loses'"
             )
