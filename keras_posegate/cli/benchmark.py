@@ -17,6 +17,8 @@ import json
 
 from absl import app, flags
 
+from keras_posegate.data.augment import WARPS
+
 FLAGS = flags.FLAGS
 flags.DEFINE_enum(
     "what", None, ["data", "train"], "What to benchmark (or give it positionally)."
@@ -33,7 +35,7 @@ flags.DEFINE_bool(
     "cache_images", False, "data: decode every image once, keep them in memory."
 )
 flags.DEFINE_enum(
-    "warp", "tensorflow", ["tensorflow", "opencv"],
+    "warp", "tensorflow", list(WARPS),
     "data: how crops are warped (opencv: 2-3x faster, within 5 grey levels).",
 )  # fmt: skip
 flags.DEFINE_string("preset", "posegate_tiny", "train: model preset.")

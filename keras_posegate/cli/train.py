@@ -25,6 +25,7 @@ import sys
 from absl import flags
 
 from keras_posegate.cli import _validate
+from keras_posegate.data.augment import WARPS
 from keras_posegate.datasets.info import DATASETS
 from keras_posegate.models.config import FUSIONS, GATE_MODES
 from keras_posegate.models.presets import preset_names
@@ -89,7 +90,7 @@ _CACHE = flags.DEFINE_bool(
     "Decode every image once and keep them in memory (datasets that fit in RAM).",
 )  # fmt: skip
 _WARP = flags.DEFINE_enum(
-    "warp", "tensorflow", ["tensorflow", "opencv"],
+    "warp", "tensorflow", list(WARPS),
     "How training crops are warped: opencv is 2-3x faster, within 5 grey levels "
     "of TensorFlow's op (validation, evaluation and serving use TensorFlow's).",
 )  # fmt: skip
