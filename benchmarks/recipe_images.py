@@ -49,6 +49,8 @@ p.add_argument("--sigma", type=float, default=2.0)
 p.add_argument("--seed", type=int, default=0)
 p.add_argument("--cache", action="store_true")  # cache_images, as the demo
 p.add_argument("--ema", type=float, default=0.0)  # weight EMA momentum (0: off)
+p.add_argument("--stacks", type=int, default=0)  # num_stacks override (0: preset)
+p.add_argument("--gate_init", type=float, default=0.0)  # learned alphas start here
 a = p.parse_args()
 keras.utils.set_random_seed(a.seed)
 steps = a.images // a.batch
@@ -77,7 +79,11 @@ class Sched(keras.optimizers.schedules.LearningRateSchedule):
         return keras.ops.where(s < w, a.lr * (s + 1) / w, lr) if a.warmup else lr
 
 
-model = PoseGateModel.from_preset(a.preset, input_size=a.size)
+stacks = {"num_stacks": a.stacks} if a.stacks else {}
+model = PoseGateModel.from_preset(a.preset, input_size=a.size, **stacks)
+for layer in model.layers:
+    if hasattr(layer, "alpha") and a.gate_init:
+        layer.alpha.assign(keras.ops.full(layer.alpha.shape, a.gate_init))
 opt = {"rmsprop": keras.optimizers.RMSprop, "adam": keras.optimizers.Adam}[a.opt](
     Sched(), **({"use_ema": True, "ema_momentum": a.ema} if a.ema else {})
 )
