@@ -77,3 +77,48 @@ def test_an_int8_model_far_below_float32_is_named_in_the_summary():
     s["pckh_ptq"] = 76.0
     assert [("PTQ" in line) for line in int8_losses(s)] == [True, False]
     assert int8_losses({"pckh_float": 85.9, "pckh_ptq": 85.3, "pckh_int8": 85.0}) == []
+
+
+def test_a_failed_qat_child_shows_its_output_and_stops_the_demo(tmp_path):
+    import subprocess
+    import sys
+    import tempfile
+
+    from keras_posegate.demo.deploy_steps import _finish
+
+    lines = []
+    with tempfile.TemporaryFile() as output:
+        code = "print('no such model: m.keras'); raise SystemExit(2)"
+        child = subprocess.Popen([sys.executable, "-c", code], stdout=output)
+        with pytest.raises(subprocess.CalledProcessError) as raised:
+            _finish(child, output, lines.append)
+    assert raised.value.returncode == 2
+    assert lines == ["no such model: m.keras"]
+
+
+def test_a_failed_export_stops_the_qat_child(tmp_path, monkeypatch):
+    import subprocess
+    import sys
+
+    from keras_posegate.demo import deploy_steps as deploy
+    from keras_posegate.demo.common import StepLog, demo_paths
+
+    started = []
+
+    def sleeper(output, *args):
+        started.append(
+            subprocess.Popen([sys.executable, "-c", "import time; time.sleep(600)"])
+        )
+        return started[-1]
+
+    def broken_export(*args):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(deploy, "_start_posegate", sleeper)
+    monkeypatch.setattr(deploy, "_export", broken_export)
+    lines = []
+    with pytest.raises(OSError, match="disk full"):
+        deploy.deploy_steps(DemoConfig(out_dir=str(tmp_path)), demo_paths(str(tmp_path)),
+                            "m.keras", StepLog(lines.append), lines.append)  # fmt: skip
+    (child,) = started
+    assert child.returncode is not None and child.returncode < 0  # killed, reaped
