@@ -96,13 +96,13 @@ def deploy_steps(
         with step("quantize", f"Quantization-aware fine-tuning, {cfg.qat_epochs} "
                   "epochs (tfmot, child process), and its int8 TFLite"):  # fmt: skip
             _finish(child, output, log)
-    for path in (float_path, f16_path, ptq_path,
-                 os.path.join(exports, "posegate_qat.tflite"), saved):  # fmt: skip
+    files = {"tflite_float_path": float_path, "tflite_float16_path": f16_path,
+             "tflite_ptq_path": ptq_path,
+             "tflite_int8_path": os.path.join(exports, "posegate_qat.tflite"),
+             "saved_model": saved}  # fmt: skip
+    for path in files.values():
         log(f"    {path}")
-    return {"tflite_float_path": float_path, "tflite_float16_path": f16_path,
-            "tflite_ptq_path": ptq_path,
-            "tflite_int8_path": os.path.join(exports, "posegate_qat.tflite"),
-            "saved_model": saved}  # fmt: skip
+    return files
 
 
 def _export(model_path: str, paths: dict, cfg: DemoConfig) -> tuple[str, ...]:
