@@ -26,6 +26,7 @@ from tensorflow.tsl.profiler.protobuf import xplane_pb2
 
 from keras_posegate.losses import MaskedHeatmapMSE
 from keras_posegate.models import PoseGateModel
+from keras_posegate.models.presets import preset_names
 
 BLOCK = re.compile(r"(stem_conv|stem_block\d+|hg\d+_(down|dec|bottom|up|pool)\d+|head\d+"
                    r"|heatmaps_\d+|merge\d+)")  # fmt: skip
@@ -71,7 +72,7 @@ def op_times(logdir: str) -> tuple[collections.Counter, collections.Counter]:
 def main() -> None:
     """Time the step, trace it, print the op time by type and by block."""
     p = argparse.ArgumentParser()
-    p.add_argument("--preset", default="posegate_tiny")
+    p.add_argument("--preset", default="posegate_tiny", choices=preset_names())
     p.add_argument("--batch", type=int, default=16)
     p.add_argument("--steps", type=int, default=40)
     p.add_argument("--trace_steps", type=int, default=10)
