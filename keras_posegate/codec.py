@@ -16,17 +16,35 @@ import numpy as np
 # downsamples twice, and everything that maps heatmaps to pixels reads it here.
 STRIDE = 4
 
+# Decoding methods, named as the exported metadata names them (`decoding.method`).
+DECODINGS = ("dark", "argmax_quarter_offset")
+DEFAULT_DECODING = "dark"
+# DARK's smoothing kernel (per axis; edges replicated) and the floor under its log.
+DARK_KERNEL = (0.25, 0.5, 0.25)
+DARK_EPS = 1e-10
+
 
 class HeatmapCodec:
-    """Gaussian heatmaps at `1/stride` of the input, decoded by shifted argmax.
+    """Gaussian heatmaps at `1/stride` of the input, decoded to sub-pixels.
 
-    Decoding takes the argmax and moves it a quarter pixel toward the higher
-    neighbour.
+    Targets are Gaussians centred on the joint's exact sub-pixel position.
+    Decoding takes each map's argmax and refines it:
+
+    - `"dark"` (default): DARK's second-order Taylor step (Zhang et al., CVPR
+      2020) on the log of the map smoothed by `DARK_KERNEL`, clipped to one
+      pixel; where the argmax is within 2 pixels of the border or the log-map is
+      not curved downward there, the quarter-pixel rule below.
+    - `"argmax_quarter_offset"`: a quarter pixel toward the higher neighbour on
+      each axis (Newell et al.), where the argmax is not on that axis' border.
+
+    Both are written out step by step in `docs/architecture.md`; the serving
+    graph (`export/decode_tf.py`) and the Android decoder do the same.
 
     Args:
         input_size: side of the square network input, in pixels.
         stride: input pixels per heatmap pixel (4 in the paper: 256 -> 64).
         sigma: standard deviation of the Gaussian target, in heatmap pixels.
+        decoding: one of `DECODINGS`.
 
     Example:
         >>> codec = HeatmapCodec(input_size=256)
@@ -34,7 +52,13 @@ class HeatmapCodec:
         64
     """
 
-    def __init__(self, input_size: int = 256, stride: int = STRIDE, sigma: float = 2.0):
+    def __init__(
+        self,
+        input_size: int = 256,
+        stride: int = STRIDE,
+        sigma: float = 2.0,
+        decoding: str = DEFAULT_DECODING,
+    ):
         if input_size % stride:
             raise ValueError(
                 "input_size must be divisible by stride. "
@@ -42,6 +66,11 @@ class HeatmapCodec:
             )
         if sigma <= 0:
             raise ValueError(f"sigma must be > 0. Received: sigma={sigma}")
+        if decoding not in DECODINGS:
+            raise ValueError(
+                f"decoding must be one of {DECODINGS}. Received: decoding={decoding!r}"
+            )
+        self.decoding = decoding
         self.input_size = int(input_size)
         self.stride = int(stride)
         self.sigma = float(sigma)
@@ -53,6 +82,7 @@ class HeatmapCodec:
             "input_size": self.input_size,
             "stride": self.stride,
             "sigma": self.sigma,
+            "decoding": self.decoding,
         }
 
     # -- coordinates ------------------------------------------------------------
@@ -117,26 +147,62 @@ class HeatmapCodec:
 
         Returns:
             `(coords, scores)`: coords `(..., J, 2)` as (x, y) in heatmap pixels,
-            argmax plus a quarter pixel toward the higher neighbour on each axis;
-            scores `(..., J)`, the heatmap maximum.
+            the argmax (the first in row-major order on ties) refined by the
+            codec's `decoding`; scores `(..., J)`, the heatmap maximum.
         """
         heatmaps = np.asarray(heatmaps, dtype=np.float32)
         *lead, h, w, j = heatmaps.shape
-        flat = np.moveaxis(heatmaps, -1, -3).reshape(-1, j, h * w)  # (B, J, HW)
+        maps = np.moveaxis(heatmaps, -1, -3).reshape(-1, j, h, w)  # (B, J, H, W)
+        flat = maps.reshape(-1, j, h * w)
         idx = flat.argmax(axis=-1)
         scores = np.take_along_axis(flat, idx[..., None], axis=-1)[..., 0]
-        x = (idx % w).astype(np.int64)
-        y = (idx // w).astype(np.int64)
-        maps = flat.reshape(-1, j, h, w)
-        b = np.arange(maps.shape[0])[:, None]
-        jj = np.arange(j)[None, :]
-        xr, xl = np.minimum(x + 1, w - 1), np.maximum(x - 1, 0)
-        yd, yu = np.minimum(y + 1, h - 1), np.maximum(y - 1, 0)
-        dx = maps[b, jj, y, xr] - maps[b, jj, y, xl]
-        dy = maps[b, jj, yd, x] - maps[b, jj, yu, x]
-        inner_x = (x > 0) & (x < w - 1)
-        inner_y = (y > 0) & (y < h - 1)
-        fx = x + 0.25 * np.sign(dx) * inner_x
-        fy = y + 0.25 * np.sign(dy) * inner_y
-        coords = np.stack([fx, fy], axis=-1).astype(np.float32)
+        x, y = (idx % w).astype(np.int64), (idx // w).astype(np.int64)
+        coords = _quarter_offset(maps, x, y)
+        if self.decoding == "dark":
+            coords = _dark(maps, x, y, coords)
         return coords.reshape(*lead, j, 2), scores.reshape(*lead, j)
+
+
+def _at(maps: np.ndarray, y, x) -> np.ndarray:
+    """`maps[b, j, y, x]` for `(B, J)` index arrays, clamped to the map."""
+    _, _, h, w = maps.shape
+    b = np.arange(maps.shape[0])[:, None]
+    jj = np.arange(maps.shape[1])[None, :]
+    return maps[b, jj, np.clip(y, 0, h - 1), np.clip(x, 0, w - 1)]
+
+
+def _quarter_offset(maps: np.ndarray, x, y) -> np.ndarray:
+    """Argmax `(B, J)` plus a quarter pixel toward the higher neighbour, `(B, J, 2)`."""
+    _, _, h, w = maps.shape
+    dx = _at(maps, y, x + 1) - _at(maps, y, x - 1)
+    dy = _at(maps, y + 1, x) - _at(maps, y - 1, x)
+    fx = x + 0.25 * np.sign(dx) * ((x > 0) & (x < w - 1))
+    fy = y + 0.25 * np.sign(dy) * ((y > 0) & (y < h - 1))
+    return np.stack([fx, fy], axis=-1).astype(np.float32)
+
+
+def _dark(maps: np.ndarray, x, y, fallback: np.ndarray) -> np.ndarray:
+    """DARK's Taylor step at the argmax `(B, J)`; `fallback` `(B, J, 2)` elsewhere."""
+    _, _, h, w = maps.shape
+    k = np.asarray(DARK_KERNEL, np.float64)
+    pad = np.pad(maps.astype(np.float64), ((0, 0), (0, 0), (1, 1), (1, 1)), "edge")
+    rows = k[0] * pad[:, :, :-2] + k[1] * pad[:, :, 1:-1] + k[2] * pad[:, :, 2:]
+    smooth = k[0] * rows[..., :-2] + k[1] * rows[..., 1:-1] + k[2] * rows[..., 2:]
+    logs = np.log(np.maximum(smooth, DARK_EPS))
+
+    def at(dy, dx):
+        return _at(logs, y + dy, x + dx)
+
+    gx = 0.5 * (at(0, 1) - at(0, -1))
+    gy = 0.5 * (at(1, 0) - at(-1, 0))
+    hxx = 0.25 * (at(0, 2) - 2 * at(0, 0) + at(0, -2))
+    hyy = 0.25 * (at(2, 0) - 2 * at(0, 0) + at(-2, 0))
+    hxy = 0.25 * (at(1, 1) - at(1, -1) - at(-1, 1) + at(-1, -1))
+    det = hxx * hyy - hxy * hxy
+    inner = (x >= 2) & (x <= w - 3) & (y >= 2) & (y <= h - 3)
+    ok = inner & (hxx < 0) & (det > 0)
+    safe = np.where(ok, det, 1.0)
+    ox = np.clip(-(hyy * gx - hxy * gy) / safe, -1.0, 1.0)
+    oy = np.clip(-(hxx * gy - hxy * gx) / safe, -1.0, 1.0)
+    refined = np.stack([x + ox, y + oy], axis=-1).astype(np.float32)
+    return np.where(ok[..., None], refined, fallback)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from keras_posegate.codec import STRIDE
+from keras_posegate.codec import DEFAULT_DECODING, STRIDE
 from keras_posegate.datasets.info import get_info
 from keras_posegate.fileio import atomic_write_text
 
@@ -65,7 +65,7 @@ def build_metadata(
             "flip_pairs": info["flip_pairs"], "limb_colors_bgr": info["limb_colors_bgr"],
         },
         "decoding": {
-            "method": "argmax_quarter_offset",
+            "method": DEFAULT_DECODING,  # what HeatmapCodec and serving decode
             "input_from_heatmap": "(h + 0.5) * stride - 0.5",
         },
     }  # fmt: skip

@@ -8,7 +8,8 @@ complete. Signatures (input names explicit):
   person box: letterboxed to the model's input size (aspect ratio kept, centred
   on black) by the training parser's crop transform (`data.augment`:
   `box_center_scale`, `crop_matrix`, `warp_image`, as `posegate predict` does),
-  run, decoded in-graph (argmax + quarter-pixel shift) and mapped back. Returns `keypoints` `(B, J, 2)` (x, y) in original-image pixels and
+  run, decoded in-graph (`decode_tf`, the codec's DARK decoding) and mapped back.
+  Returns `keypoints` `(B, J, 2)` (x, y) in original-image pixels and
   `scores` `(B, J)` (heatmap maxima). Undecodable images fail with the decoder's
   "Unknown image file format" error, images over `max_pixels` or `max_bytes`
   with "image too large".

@@ -72,10 +72,11 @@ def _dequantize(q, scale, zero_point):
     return (q.astype(np.float32) - np.float32(zero_point)) * np.float32(scale)
 
 
-def _case(name, maps, q=None, scale=None, zero_point=None):
+def _case(name, maps, q=None, scale=None, zero_point=None, decoding="dark"):
     """One golden case; `maps` is what gets decoded (dequantized for int8)."""
     h, w, j = maps.shape
-    codec = HeatmapCodec(input_size=max(h, w) * STRIDE, stride=STRIDE)
+    size = max(h, w) * STRIDE
+    codec = HeatmapCodec(input_size=size, stride=STRIDE, decoding=decoding)
     coords, scores = codec.decode(maps[None])
     coords, scores = coords[0], scores[0]
     inp = codec.heatmap_to_input(coords)
@@ -85,6 +86,7 @@ def _case(name, maps, q=None, scale=None, zero_point=None):
         "width": w,
         "num_joints": j,
         "stride": STRIDE,
+        "decoding": decoding,
         "expected": {
             "heatmap_xy": coords.astype(float).tolist(),
             "input_xy": inp.astype(float).tolist(),
@@ -108,34 +110,44 @@ def golden_cases(seed: int = 0) -> list[dict]:
         seed: seed of the random heatmaps; the same seed gives the same cases.
 
     Returns:
-        One JSON-ready dict per case: name, height, width, num_joints,
-        stride, dtype, the flattened NHWC heatmaps (plus scale and zero point
+        One JSON-ready dict per case and decoding: name (`_quarter` appended
+        for `argmax_quarter_offset`), height, width, num_joints, stride,
+        decoding, dtype, the flattened NHWC heatmaps (plus scale and zero point
         for int8) and the expected heatmap/input coordinates and scores.
     """
+    inputs = _case_inputs(seed)
+    dark = [_case(*args) for args in inputs]
+    quarter = [
+        _case(name + "_quarter", *rest, decoding="argmax_quarter_offset")
+        for name, *rest in inputs
+    ]
+    return dark + quarter
+
+
+def _case_inputs(seed: int) -> list[tuple]:
+    """`(name, maps[, q, scale, zero_point])` of every case."""
     rng = np.random.default_rng(seed)
     cases = []
     for i in range(3):
-        cases.append(_case(f"float_random_{i}", _gaussian_maps(rng, 64, 64, 16)))
-    cases.append(_case("float_non_square", _gaussian_maps(rng, 48, 40, 5)))
-    cases.append(
-        _case("float_uniform_noise", rng.normal(size=(16, 16, 8)).astype("f4"))
-    )
-    cases.append(_case("float_edges", _edge_maps()))
-    cases.append(_case("float_1x1", np.array([[[0.5, -0.5]]], np.float32)))
-    cases.append(_case("float_1x3", np.array([[[0.1], [0.9], [0.5]]], np.float32)))
+        cases.append((f"float_random_{i}", _gaussian_maps(rng, 64, 64, 16)))
+    cases.append(("float_non_square", _gaussian_maps(rng, 48, 40, 5)))
+    cases.append(("float_uniform_noise", rng.normal(size=(16, 16, 8)).astype("f4")))
+    cases.append(("float_edges", _edge_maps()))
+    cases.append(("float_1x1", np.array([[[0.5, -0.5]]], np.float32)))
+    cases.append(("float_1x3", np.array([[[0.1], [0.9], [0.5]]], np.float32)))
     for i, (scale, zp) in enumerate([(1 / 255, -128), (0.0039, -128), (0.01, 0)]):
         maps = _gaussian_maps(rng, 64, 64, 16, noise=0.01)
         q = _quantize(maps, scale, zp)
         deq = _dequantize(q, scale, zp)
-        cases.append(_case(f"int8_random_{i}", deq, q, scale, zp))
+        cases.append((f"int8_random_{i}", deq, q, scale, zp))
     edges = _edge_maps()
     edges = (edges - edges.min()) / (edges.max() - edges.min() + 1e-6)
     q = _quantize(edges, 1 / 255, -128)
-    cases.append(_case("int8_edges", _dequantize(q, 1 / 255, -128), q, 1 / 255, -128))
+    cases.append(("int8_edges", _dequantize(q, 1 / 255, -128), q, 1 / 255, -128))
     q = np.full((8, 8, 3), -128, np.int8)  # flat at the zero point: all scores 0
     q[3, 5, 1], q[4, 5, 1] = 100, 100  # tie across rows
     q[0, 7, 2] = 127  # saturated corner
-    cases.append(_case("int8_flat_ties", _dequantize(q, 0.02, -128), q, 0.02, -128))
+    cases.append(("int8_flat_ties", _dequantize(q, 0.02, -128), q, 0.02, -128))
     return cases
 
 

@@ -64,7 +64,7 @@ def test_int8_ptq_is_all_integer_with_metadata(model, examples, io_dtype, tmp_pa
     assert q["scale"] == pytest.approx(1 / 255, rel=0.02)
     assert meta["output"]["stride"] == 4 and meta["output"]["width"] == 16
     assert meta["keypoints"]["names"][9] == "head_top"
-    assert meta["decoding"]["method"] == "argmax_quarter_offset"
+    assert meta["decoding"]["method"] == "dark"  # what HeatmapCodec decodes
     expected = model.predict(examples["images"], verbose=0)[-1]
     got = run_tflite(path, examples["images"])
     assert np.abs(got - expected).max() < 0.2 * np.abs(expected).max() + 1e-3

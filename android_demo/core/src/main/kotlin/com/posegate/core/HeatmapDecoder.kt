@@ -1,5 +1,8 @@
 package com.posegate.core
 
+import kotlin.math.ln
+import kotlin.math.max
+
 /**
  * One person's keypoints: `x[j]`, `y[j]`, `score[j]` for joint `j`. The
  * coordinate frame depends on where the pose came from (heatmap pixels, model
@@ -33,20 +36,36 @@ class Pose(val x: FloatArray, val y: FloatArray, val score: FloatArray) {
 /**
  * Decodes NHWC heatmaps `(height, width, numJoints)` exactly as the Python
  * `HeatmapCodec.decode`: per joint, the argmax (first maximum in row-major
- * order on ties), plus a quarter pixel toward the higher neighbour on each axis
- * where the maximum is not on that axis' border; the score is the maximum.
+ * order on ties), refined by [method]; the score is the maximum.
+ *
+ * - [QUARTER] (`argmax_quarter_offset`): a quarter pixel toward the higher
+ *   neighbour on each axis where the maximum is not on that axis' border.
+ * - [DARK]: DARK's Taylor step on the log of the map smoothed by the kernel
+ *   (1/4, 1/2, 1/4) per axis (edges replicated), clipped to one pixel, where the
+ *   argmax is at least 2 pixels from every border and the log-map curves
+ *   downward there; elsewhere the quarter rule. In double precision, in the
+ *   Python codec's order of operations.
+ *
  * Coordinates are heatmap pixels; [toInput] maps them to model input pixels with
  * `(h + 0.5) * stride - 0.5`.
  */
-class HeatmapDecoder(val height: Int, val width: Int, val numJoints: Int, val stride: Int = 4) {
+class HeatmapDecoder(
+    val height: Int,
+    val width: Int,
+    val numJoints: Int,
+    val stride: Int = 4,
+    val method: String = DARK
+) {
 
     init {
         require(height > 0 && width > 0 && numJoints > 0 && stride > 0) {
             "height, width, numJoints and stride must be positive"
         }
+        require(method in METHODS) { "unknown decoding method '$method' (known: $METHODS)" }
     }
 
-    constructor(output: OutputSpec) : this(output.height, output.width, output.numJoints, output.stride)
+    constructor(output: OutputSpec, method: String = DARK) :
+        this(output.height, output.width, output.numJoints, output.stride, method)
 
     val size: Int get() = height * width * numJoints
 
@@ -88,9 +107,42 @@ class HeatmapDecoder(val height: Int, val width: Int, val numJoints: Int, val st
             }
             xs[k] = fx
             ys[k] = fy
+            if (method == DARK) refineDark(heatmaps, k, x, y, xs, ys)
             scores[k] = bestVal
         }
         return Pose(xs, ys, scores)
+    }
+
+    /** Map value at (clamped) row [yy], column [xx] of joint [k], as a double. */
+    private fun at(maps: FloatArray, k: Int, yy: Int, xx: Int): Double {
+        val r = yy.coerceIn(0, height - 1)
+        val c = xx.coerceIn(0, width - 1)
+        return maps[(r * width + c) * numJoints + k].toDouble()
+    }
+
+    /** ln of the smoothed map at (yy, xx): vertical pass, then horizontal. */
+    private fun logSmooth(maps: FloatArray, k: Int, yy: Int, xx: Int): Double {
+        fun column(c: Int): Double =
+            K0 * at(maps, k, yy - 1, c) + K1 * at(maps, k, yy, c) + K2 * at(maps, k, yy + 1, c)
+        val smooth = K0 * column(xx - 1) + K1 * column(xx) + K2 * column(xx + 1)
+        return ln(max(smooth, EPS))
+    }
+
+    /** DARK's step at argmax (x, y) of joint [k]; leaves xs / ys when it does not apply. */
+    private fun refineDark(maps: FloatArray, k: Int, x: Int, y: Int, xs: FloatArray, ys: FloatArray) {
+        if (x < 2 || x > width - 3 || y < 2 || y > height - 3) return
+        fun l(dy: Int, dx: Int): Double = logSmooth(maps, k, y + dy, x + dx)
+        val gx = 0.5 * (l(0, 1) - l(0, -1))
+        val gy = 0.5 * (l(1, 0) - l(-1, 0))
+        val hxx = 0.25 * (l(0, 2) - 2 * l(0, 0) + l(0, -2))
+        val hyy = 0.25 * (l(2, 0) - 2 * l(0, 0) + l(-2, 0))
+        val hxy = 0.25 * (l(1, 1) - l(1, -1) - l(-1, 1) + l(-1, -1))
+        val det = hxx * hyy - hxy * hxy
+        if (!(hxx < 0 && det > 0)) return
+        val ox = (-(hyy * gx - hxy * gy) / det).coerceIn(-1.0, 1.0)
+        val oy = (-(hxx * gy - hxy * gx) / det).coerceIn(-1.0, 1.0)
+        xs[k] = (x + ox).toFloat()
+        ys[k] = (y + oy).toFloat()
     }
 
     /** Heatmap pixels to model input pixels: `(h + 0.5) * stride - 0.5`. */
@@ -103,6 +155,16 @@ class HeatmapDecoder(val height: Int, val width: Int, val numJoints: Int, val st
     fun decodeToInput(heatmaps: FloatArray): Pose = toInput(decode(heatmaps))
 
     companion object {
+        /** The decoding methods, named as the exported metadata names them. */
+        const val DARK = "dark"
+        const val QUARTER = "argmax_quarter_offset"
+        val METHODS = listOf(DARK, QUARTER)
+
+        private const val K0 = 0.25
+        private const val K1 = 0.5
+        private const val K2 = 0.25
+        private const val EPS = 1e-10
+
         fun heatmapToInput(h: Float, stride: Int): Float = (h + 0.5f) * stride - 0.5f
         fun inputToHeatmap(u: Float, stride: Int): Float = (u + 0.5f) / stride - 0.5f
 

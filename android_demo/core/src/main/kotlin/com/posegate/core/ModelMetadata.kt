@@ -64,7 +64,8 @@ class ModelMetadata(
 
     companion object {
         const val SUPPORTED_FORMAT_VERSION = 1
-        const val DECODING_METHOD = "argmax_quarter_offset"
+        /** What metadata without a `decoding` block means (exports before DARK). */
+        const val DECODING_METHOD = HeatmapDecoder.QUARTER
 
         /** Parses and validates metadata JSON; throws [MetadataException] with the reason. */
         fun parse(text: String): ModelMetadata {
@@ -98,8 +99,10 @@ class ModelMetadata(
             }
             val decoding = objOrNull(root, "decoding", "decoding")
             val method = if (decoding == null) DECODING_METHOD else stringOr(decoding, "method", DECODING_METHOD)
-            if (method != DECODING_METHOD) {
-                throw MetadataException("unsupported decoding.method '$method' (this app decodes '$DECODING_METHOD')")
+            if (method !in HeatmapDecoder.METHODS) {
+                throw MetadataException(
+                    "unsupported decoding.method '$method' (this app decodes ${HeatmapDecoder.METHODS.joinToString(" or ")})"
+                )
             }
             return ModelMetadata(
                 formatVersion = version,

@@ -11,7 +11,7 @@ import java.nio.ByteBuffer
 class PosePipeline(val metadata: ModelMetadata, val fit: FitMode = FitMode.CROP) {
 
     val preprocessor = InputPreprocessor(metadata.input)
-    val decoder = HeatmapDecoder(metadata.output)
+    val decoder = HeatmapDecoder(metadata.output, metadata.decodingMethod)
     private val heatmaps = FloatArray(metadata.output.elementCount)
 
     /** Writes the model input for [frame] into [input]; returns the frame-to-model transform. */

@@ -8,7 +8,8 @@ import java.io.File
 /**
  * Parity with the Python codec: `tflite/golden.py` writes heatmaps (float32, and
  * int8 with scale / zero point) and the keypoints `HeatmapCodec.decode` finds in
- * them; the Kotlin decoder must find the same keypoints, to 1e-4.
+ * them, with each case's `decoding` (DARK, and the quarter rule for the cases
+ * named `*_quarter`); the Kotlin decoder must find the same keypoints, to 1e-4.
  */
 class GoldenParityTest {
 
@@ -41,7 +42,7 @@ class GoldenParityTest {
             }
             else -> throw AssertionError("$name: unknown dtype $dtype")
         }
-        val decoder = HeatmapDecoder(h, w, j, stride)
+        val decoder = HeatmapDecoder(h, w, j, stride, JsonAccess.string(case, "decoding"))
         val pose = decoder.decode(maps)
         val inPose = decoder.toInput(pose)
         val expected = JsonAccess.obj(case, "expected")
@@ -63,7 +64,8 @@ class GoldenParityTest {
     fun decodesTheSameKeypointsAsThePythonCodec() {
         val names = cases().map { check(it) }
         // the generator's edge cases must all be there
-        for (required in listOf("float_edges", "float_1x1", "float_non_square", "int8_edges", "int8_flat_ties", "int8_random_0")) {
+        val base = listOf("float_edges", "float_1x1", "float_non_square", "int8_edges", "int8_flat_ties", "int8_random_0")
+        for (required in base + base.map { it + "_quarter" }) {
             assertTrue("missing golden case $required", required in names)
         }
     }

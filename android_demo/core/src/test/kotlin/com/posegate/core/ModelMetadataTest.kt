@@ -82,7 +82,7 @@ class ModelMetadataTest {
         assertRejected(TestData.metadataJson(formatVersion = 2), "format_version 2")
         assertRejected(TestData.metadataJson().replace("\"NHWC\"", "\"NCHW\""), "layout")
         assertRejected(TestData.metadataJson().replace("\"dtype\": \"int8\"", "\"dtype\": \"float16\""), "float16")
-        assertRejected(TestData.metadataJson().replace("argmax_quarter_offset", "dark"), "decoding.method")
+        assertRejected(TestData.metadataJson().replace("argmax_quarter_offset", "soft_argmax"), "decoding.method")
         assertRejected(TestData.metadataJson().replace("\"num_joints\": 16", "\"num_joints\": 17"), "num_joints")
         assertRejected(
             TestData.metadataJson().replace("{\"scale\": 0.0039, \"zero_point\": -128}", "null"),
