@@ -7,7 +7,10 @@ validation PCKh@0.5 (flip test on the last) per paper column, the evaluation
 seconds and the load average. Recipes: optimizer (`rmsprop`, `adam`), rate,
 schedule (`const`, `cosine`, `drop` x0.1 at `--drop_at`, `wsd`: linear
 to 0 from `--drop_at`), warm-up fraction, batch,
-augmentation (`paper` or `light`), input size, sigma. The README's table:
+augmentation (`paper` or `light`), input size, sigma, the loss's foreground
+weight (`--fg`, `MaskedHeatmapMSE(foreground_weight=...)`), and the
+validation's decoding (`--decoding`; rounds before the fourth decoded with
+`argmax_quarter_offset`). The README's table:
 
     .venv/bin/python -c "from keras_posegate.demo.common import *; \
         from keras_posegate.demo.model_steps import data_steps; \
@@ -24,7 +27,7 @@ import time
 
 import keras
 
-from keras_posegate.codec import HeatmapCodec
+from keras_posegate.codec import DECODINGS, HeatmapCodec
 from keras_posegate.data import build_dataset
 from keras_posegate.data.parser import AugmentConfig
 from keras_posegate.datasets.info import MPII
@@ -51,6 +54,8 @@ p.add_argument("--cache", action="store_true")  # cache_images, as the demo
 p.add_argument("--ema", type=float, default=0.0)  # weight EMA momentum (0: off)
 p.add_argument("--stacks", type=int, default=0)  # num_stacks override (0: preset)
 p.add_argument("--gate_init", type=float, default=0.0)  # learned alphas start here
+p.add_argument("--fg", type=float, default=0.0)  # pixel weight 1 + fg * target
+p.add_argument("--decoding", default="dark", choices=DECODINGS)  # validation's
 a = p.parse_args()
 keras.utils.set_random_seed(a.seed)
 steps = a.images // a.batch
@@ -87,8 +92,9 @@ for layer in model.layers:
 opt = {"rmsprop": keras.optimizers.RMSprop, "adam": keras.optimizers.Adam}[a.opt](
     Sched(), **({"use_ema": True, "ema_momentum": a.ema} if a.ema else {})
 )
-model.compile(optimizer=opt, loss=[MaskedHeatmapMSE() for _ in model.outputs])
-codec = HeatmapCodec(a.size, sigma=a.sigma)
+loss = MaskedHeatmapMSE(foreground_weight=a.fg)
+model.compile(optimizer=opt, loss=[loss for _ in model.outputs])
+codec = HeatmapCodec(a.size, sigma=a.sigma, decoding=a.decoding)
 aug = (
     AugmentConfig()
     if a.aug == "paper"

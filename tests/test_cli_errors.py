@@ -119,6 +119,13 @@ CASES = [
      lambda f: ["train", "--data_dir", f["mpii"], "--model_dir", _p(f, "r5"),
                 "--learning_rate", "-1"],
      "train", ["--learning_rate=-1", "> 0"]),
+    ("foreground_weight_nan",
+     lambda f: ["train", "--data_dir", f["mpii"], "--model_dir", _p(f, "r7"),
+                "--foreground_weight", "nan"],
+     "train", ["--foreground_weight=nan", "finite number >= 0"]),
+    ("demo_foreground_weight_negative",
+     lambda f: ["demo", "--out", _p(f, "d1"), "--foreground_weight=-1"],
+     "demo", ["--foreground_weight=-1", "finite number >= 0"]),
     ("missing_model",
      lambda f: ["quantize", "--model", _p(f, "nowhere.keras"),
                 "--synthetic_batches", "1"],
@@ -175,7 +182,7 @@ def test_bad_input_is_one_line_and_exit_2(files, argv, command, names):
 
 def test_nothing_is_written_when_flags_are_refused(files):
     # The flag checks run at parse time, before any folder is created.
-    for name in ("r2", "r3", "r4", "r5", "r6", "o4"):
+    for name in ("r2", "r3", "r4", "r5", "r6", "r7", "d1", "o4"):
         assert not os.path.exists(_p(files, name)), name
 
 

@@ -69,6 +69,22 @@ def positive(*names: str) -> None:
         )
 
 
+def non_negative(*names: str) -> None:
+    """Require each float `--NAME`, when given, to be finite and >= 0.
+
+    absl's `lower_bound=0` lets `nan` through.
+
+    Args:
+        *names: flag names, without dashes.
+    """
+    for name in names:
+        flags.register_validator(
+            name,
+            lambda v: v is None or 0 <= v < float("inf"),
+            message="must be a finite number >= 0",
+        )
+
+
 def _numbers(value, count: int, what: str) -> list[float]:
     """`value` (a list flag) as `count` numbers, or a `ValidationError`."""
     try:

@@ -31,6 +31,10 @@ _CHECKS = flags.DEFINE_integer(
 )  # fmt: skip
 _BATCH = flags.DEFINE_integer("batch_size", _D.batch_size, "Batch size.", lower_bound=1)
 _LR = flags.DEFINE_float("learning_rate", _D.learning_rate, "Training learning rate.")
+_FG = flags.DEFINE_float(
+    "foreground_weight", _D.foreground_weight,
+    "Heatmap loss pixel weights 1 + w * target (0: the paper's MSE).",
+)  # fmt: skip
 _SCHEDULE = flags.DEFINE_enum(
     "lr_schedule",
     _D.lr_schedule,
@@ -47,6 +51,7 @@ _OVERLAYS = flags.DEFINE_integer("num_overlays", _D.num_overlays, "Images to pre
 _SEED = flags.DEFINE_integer("seed", _D.seed, "Random seed.")
 
 _validate.positive("learning_rate", "qat_learning_rate")
+_validate.non_negative("foreground_weight")
 
 
 def main(argv):
@@ -61,6 +66,6 @@ def main(argv):
     run_demo(DemoConfig(
         out_dir=_OUT.value, preset=_PRESET.value, num_images=_NUM.value,
         epochs=_EPOCHS.value, checks=_CHECKS.value, batch_size=_BATCH.value, learning_rate=_LR.value,
-        lr_schedule=_SCHEDULE.value, qat_epochs=_QAT_EPOCHS.value, qat_learning_rate=_QAT_LR.value,
+        foreground_weight=_FG.value, lr_schedule=_SCHEDULE.value, qat_epochs=_QAT_EPOCHS.value, qat_learning_rate=_QAT_LR.value,
         num_overlays=_OVERLAYS.value, seed=_SEED.value,
     ))  # fmt: skip

@@ -46,6 +46,11 @@ _EPOCHS = flags.DEFINE_integer(
 )
 _BATCH = flags.DEFINE_integer("batch_size", 24, "Global batch size.", lower_bound=1)
 _LR = flags.DEFINE_float("learning_rate", 2.5e-4, "Initial RMSprop learning rate.")
+_FG = flags.DEFINE_float(
+    "foreground_weight", 0.0,
+    "Heatmap loss pixel weights 1 + w * target (0: the paper's MSE; the demo "
+    "uses 40).",
+)  # fmt: skip
 _DROPS = flags.DEFINE_list(
     "lr_drops",
     ["75", "100", "150"],
@@ -109,10 +114,11 @@ _FIELDS = {
     "gate_value": _GATE_VALUE, "fusion": _FUSION, "init_from": _INIT,
     "mixed_precision": _MIXED, "jit_compile": _JIT, "strategy": _STRATEGY,
     "seed": _SEED, "val_flip": _VAL_FLIP, "cache_images": _CACHE,
-    "warp": _WARP,
+    "warp": _WARP, "foreground_weight": _FG,
 }  # fmt: skip
 
 _validate.positive("learning_rate")
+_validate.non_negative("foreground_weight")
 _validate.existing_data_dir("data_dir")
 
 

@@ -61,7 +61,7 @@ def train_steps(
         train(TrainConfig(
             preset=cfg.preset, data_dir=paths["tfrecords"], model_dir=paths["model_dir"],
             epochs=cfg.checks, steps_per_epoch=steps, batch_size=cfg.batch_size,
-            learning_rate=cfg.learning_rate,
+            learning_rate=cfg.learning_rate, foreground_weight=cfg.foreground_weight,
             final_learning_rate=cfg.learning_rate * cfg.lr_drop_factor,
             lr_drop_epochs=() if cosine else cfg.lr_drop_epochs, seed=cfg.seed,
             cache_images=True,  # 1,802 + 600 images of 256x256: 0.5 GB

@@ -41,6 +41,8 @@ class TrainConfig:
         steps_per_epoch: cap on steps per epoch (None: one pass).
         val_flip: flip test in the per-epoch validation PCKh.
         sigma: heatmap Gaussian sigma, in heatmap pixels.
+        foreground_weight: heatmap loss pixel weights `1 + foreground_weight *
+            target` (`losses.MaskedHeatmapMSE`); 0, the paper's plain MSE.
         cache_images: decode every image once and keep them in memory
             (`build_dataset`): for datasets that fit, such as the demo's.
         warp: how training crops are warped, "tensorflow" or "opencv"
@@ -70,6 +72,7 @@ class TrainConfig:
     steps_per_epoch: int | None = None
     val_flip: bool = False
     sigma: float = 2.0
+    foreground_weight: float = 0.0
     cache_images: bool = False
     warp: str = "tensorflow"
     model_config_overrides: dict | None = None
@@ -88,6 +91,12 @@ class TrainConfig:
                 f"strategy must be one of {STRATEGIES}. Received: strategy={self.strategy!r}"
             )
         check_warp(self.warp)
+        self.foreground_weight = float(self.foreground_weight)
+        if not 0 <= self.foreground_weight < float("inf"):
+            raise ValueError(
+                "foreground_weight must be a finite number >= 0. "
+                f"Received: foreground_weight={self.foreground_weight}"
+            )
         if self.dataset not in DATASETS:
             raise ValueError(
                 f"dataset must be 'mpii' or 'lsp'. Received: dataset={self.dataset!r}"

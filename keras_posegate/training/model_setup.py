@@ -59,13 +59,14 @@ def compile_model(model, config: TrainConfig) -> None:
 
     Args:
         model: the model to compile.
-        config: the run (its learning rate and `jit_compile`).
+        config: the run (its learning rate, `foreground_weight`, `jit_compile`).
     """
     from keras_posegate.losses import MaskedHeatmapMSE
 
+    loss = MaskedHeatmapMSE(foreground_weight=config.foreground_weight)
     model.compile(
         optimizer=keras.optimizers.RMSprop(config.learning_rate),
-        loss=[MaskedHeatmapMSE() for _ in model.outputs],
+        loss=[loss for _ in model.outputs],
         jit_compile=backends.jit_compile_for(config.jit_compile),
     )
 

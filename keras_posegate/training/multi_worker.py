@@ -120,7 +120,9 @@ def train_multi_worker(
             found + list(callbacks or []), add_history=True, add_progbar=verbose != 0,
             model=model, verbose=verbose, epochs=config.epochs, steps=steps,
         )  # fmt: skip
-        step = DistributedStep(model, strategy, train_ds, config.batch_size)
+        step = DistributedStep(
+            model, strategy, train_ds, config.batch_size, config.foreground_weight
+        )
         return _run(callback_list, step, backup, config.epochs, steps)
     finally:
         if not chief:

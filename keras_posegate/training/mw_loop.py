@@ -34,7 +34,9 @@ def count_steps(config: TrainConfig) -> int:
     return num // config.batch_size
 
 
-def replica_loss(model, images, heatmaps, weights, global_batch: int):
+def replica_loss(
+    model, images, heatmaps, weights, global_batch: int, foreground_weight: float = 0.0
+):
     """Compute this replica's share of the global-batch loss.
 
     Per stack the masked heatmap MSE (mean over the replica's B x J), times
@@ -48,6 +50,7 @@ def replica_loss(model, images, heatmaps, weights, global_batch: int):
         heatmaps: per stack the target heatmaps, `(B_replica, H/4, W/4, J)`.
         weights: per stack the joint weights, `(B_replica, J)`.
         global_batch: the global batch size B_global.
+        foreground_weight: the loss's pixel weighting (`heatmap_mse`).
 
     Returns:
         A float32 scalar tensor.
@@ -56,7 +59,7 @@ def replica_loss(model, images, heatmaps, weights, global_batch: int):
     local = tf.cast(tf.shape(images)[0], tf.float32)
     loss = tf.add_n(
         [
-            tf.cast(heatmap_mse(t, p, w), tf.float32)
+            tf.cast(heatmap_mse(t, p, w, foreground_weight), tf.float32)
             for t, p, w in zip(heatmaps, outputs, weights, strict=True)
         ]
     )
@@ -75,13 +78,17 @@ class DistributedStep:
         strategy: the strategy.
         dataset: the repeated training pipeline `(images, heatmaps, weights)`.
         global_batch: the global batch size.
+        foreground_weight: the loss's pixel weighting (`heatmap_mse`).
 
     Calling it runs the step and returns the global-batch loss (a float).
     """
 
-    def __init__(self, model, strategy, dataset, global_batch: int):
+    def __init__(
+        self, model, strategy, dataset, global_batch: int, foreground_weight=0.0
+    ):
         self.model, self.strategy = model, strategy
         self.global_batch = global_batch
+        self.foreground_weight = foreground_weight
         options = tf.data.Options()
         options.experimental_distribute.auto_shard_policy = (
             tf.data.experimental.AutoShardPolicy.DATA
@@ -94,8 +101,9 @@ class DistributedStep:
         def replica_step(images, heatmaps, weights):
             with tf.GradientTape() as tape:
                 loss = replica_loss(
-                    self.model, images, heatmaps, weights, self.global_batch
-                )
+                    self.model, images, heatmaps, weights, self.global_batch,
+                    self.foreground_weight,
+                )  # fmt: skip
             variables = self.model.trainable_variables
             grads = tape.gradient(loss, variables)
             self.model.optimizer.apply_gradients(zip(grads, variables, strict=True))

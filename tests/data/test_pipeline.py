@@ -72,6 +72,29 @@ def test_loss_contract_per_joint_weights():
     assert isinstance(restored, MaskedHeatmapMSE)
 
 
+def test_foreground_weight_weights_pixels_by_the_target():
+    rng = np.random.default_rng(1)
+    y_true = rng.random((2, 4, 4, 3)).astype(np.float32)
+    y_pred = rng.random((2, 4, 4, 3)).astype(np.float32)
+    w = np.array([[1, 0, 1], [1, 1, 1]], np.float32)
+    sq = (y_pred - y_true) ** 2
+    expected = ((sq * (1 + 10 * y_true)).mean(axis=(1, 2)) * w).mean()
+    loss = MaskedHeatmapMSE(foreground_weight=10.0)
+    assert float(loss(y_true, y_pred, sample_weight=w)) == pytest.approx(
+        expected, rel=1e-5
+    )
+    assert float(heatmap_mse(y_true, y_pred, w, 10.0)) == pytest.approx(
+        expected, rel=1e-5
+    )
+    plain = (sq.mean(axis=(1, 2)) * w).mean()
+    assert abs(expected - plain) > 0.1 * plain  # the weighting changes the value
+    restored = keras.losses.deserialize(keras.losses.serialize(loss))
+    assert restored.foreground_weight == 10.0
+    for bad in (-1.0, float("nan")):
+        with pytest.raises(ValueError, match="foreground_weight"):
+            MaskedHeatmapMSE(foreground_weight=bad)
+
+
 def _tiny_model(num_stacks: int, num_joints: int) -> keras.Model:
     inputs = keras.Input((64, 64, 3))
     x = keras.layers.Conv2D(8, 3, strides=2, padding="same", activation="relu")(inputs)

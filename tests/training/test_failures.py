@@ -88,6 +88,9 @@ def test_config_rejects_bad_arguments_by_name():
         TrainConfig(epochs=0)
     with pytest.raises(ValueError, match="strategy"):
         TrainConfig(strategy="tpu")
+    for bad in (-1.0, float("nan"), float("inf")):
+        with pytest.raises(ValueError, match="foreground_weight"):
+            TrainConfig(foreground_weight=bad)
 
 
 def test_cli_rejects_bad_lr_drops_and_a_new_run_without_data(tmp_path):

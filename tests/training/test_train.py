@@ -79,3 +79,29 @@ def test_evaluate_prints_table_v_and_writes_predictions(run_dir, mpii_dir, tmp_p
     pred_mat = read_mpii_pred_mat(prefix + "_pred.mat")
     np.testing.assert_allclose(pred_mat, preds["joints"], atol=1e-3)  # JSON: 3 decimals
     assert result["skipped"]["kept"] == num
+
+
+def test_foreground_weight_reaches_fit_and_the_multi_worker_loss():
+    import tensorflow as tf
+
+    from keras_posegate.losses import MaskedHeatmapMSE
+    from keras_posegate.models import PoseGateModel
+    from keras_posegate.training import TrainConfig
+    from keras_posegate.training.model_setup import compile_model
+    from keras_posegate.training.mw_loop import replica_loss
+
+    model = PoseGateModel.from_preset("posegate_tiny", input_size=32, width=8)
+    compile_model(model, TrainConfig(foreground_weight=4.0))
+    assert [loss.foreground_weight for loss in model.loss] == [4.0] * model.num_stacks
+    rng = np.random.default_rng(0)
+    images = rng.random((2, 32, 32, 3)).astype(np.float32)
+    outputs = model(images, training=True)  # BN in training mode, as the loop
+    targets = [rng.random(o.shape).astype(np.float32) for o in outputs]
+    weights = [np.ones((2, o.shape[-1]), np.float32) for o in outputs]
+    fit_loss = MaskedHeatmapMSE(foreground_weight=4.0)
+    want = sum(float(fit_loss(t, o, sample_weight=w))
+               for t, o, w in zip(targets, outputs, weights, strict=True))  # fmt: skip
+    got = float(replica_loss(model, tf.constant(images), targets, weights, 2, 4.0))
+    plain = float(replica_loss(model, tf.constant(images), targets, weights, 2))
+    assert got == pytest.approx(want, rel=1e-4)
+    assert abs(got - plain) > 0.1 * plain
