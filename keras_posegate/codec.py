@@ -181,6 +181,27 @@ def _quarter_offset(maps: np.ndarray, x, y) -> np.ndarray:
     return np.stack([fx, fy], axis=-1).astype(np.float32)
 
 
+def dark_derivatives(at):
+    """Gradient and Hessian of the log-map at the argmax, by central differences.
+
+    Arithmetic only, so the codec (numpy) and the serving graph (TensorFlow)
+    share it, in the same order of operations as the Android decoder.
+
+    Args:
+        at: `at(dy, dx)` -> the log-map at the argmax offset by `(dy, dx)`.
+
+    Returns:
+        `(gx, gy, hxx, hyy, hxy)`: first differences over 1 pixel, second ones
+        over 2 pixels (divided by 4), the mixed one over the diagonal neighbours.
+    """
+    gx = 0.5 * (at(0, 1) - at(0, -1))
+    gy = 0.5 * (at(1, 0) - at(-1, 0))
+    hxx = 0.25 * (at(0, 2) - 2 * at(0, 0) + at(0, -2))
+    hyy = 0.25 * (at(2, 0) - 2 * at(0, 0) + at(-2, 0))
+    hxy = 0.25 * (at(1, 1) - at(1, -1) - at(-1, 1) + at(-1, -1))
+    return gx, gy, hxx, hyy, hxy
+
+
 def _dark(maps: np.ndarray, x, y, fallback: np.ndarray) -> np.ndarray:
     """DARK's Taylor step at the argmax `(B, J)`; `fallback` `(B, J, 2)` elsewhere."""
     _, _, h, w = maps.shape
@@ -190,14 +211,7 @@ def _dark(maps: np.ndarray, x, y, fallback: np.ndarray) -> np.ndarray:
     smooth = k[0] * rows[..., :-2] + k[1] * rows[..., 1:-1] + k[2] * rows[..., 2:]
     logs = np.log(np.maximum(smooth, DARK_EPS))
 
-    def at(dy, dx):
-        return _at(logs, y + dy, x + dx)
-
-    gx = 0.5 * (at(0, 1) - at(0, -1))
-    gy = 0.5 * (at(1, 0) - at(-1, 0))
-    hxx = 0.25 * (at(0, 2) - 2 * at(0, 0) + at(0, -2))
-    hyy = 0.25 * (at(2, 0) - 2 * at(0, 0) + at(-2, 0))
-    hxy = 0.25 * (at(1, 1) - at(1, -1) - at(-1, 1) + at(-1, -1))
+    gx, gy, hxx, hyy, hxy = dark_derivatives(lambda dy, dx: _at(logs, y + dy, x + dx))
     det = hxx * hyy - hxy * hxy
     inner = (x >= 2) & (x <= w - 3) & (y >= 2) & (y <= h - 3)
     ok = inner & (hxx < 0) & (det > 0)

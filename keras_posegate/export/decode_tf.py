@@ -10,7 +10,13 @@ from __future__ import annotations
 
 import tensorflow as tf
 
-from keras_posegate.codec import DARK_EPS, DARK_KERNEL, DECODINGS, DEFAULT_DECODING
+from keras_posegate.codec import (
+    DARK_EPS,
+    DARK_KERNEL,
+    DECODINGS,
+    DEFAULT_DECODING,
+    dark_derivatives,
+)
 
 
 def decode_heatmaps(
@@ -69,14 +75,7 @@ def _dark(maps, x, y, fallback):
     smooth = k0 * rows[..., :-2] + k1 * rows[..., 1:-1] + k2 * rows[..., 2:]
     logs = tf.math.log(tf.maximum(smooth, DARK_EPS))
 
-    def at(dy, dx):
-        return _at(logs, y + dy, x + dx)
-
-    gx = 0.5 * (at(0, 1) - at(0, -1))
-    gy = 0.5 * (at(1, 0) - at(-1, 0))
-    hxx = 0.25 * (at(0, 2) - 2 * at(0, 0) + at(0, -2))
-    hyy = 0.25 * (at(2, 0) - 2 * at(0, 0) + at(-2, 0))
-    hxy = 0.25 * (at(1, 1) - at(1, -1) - at(-1, 1) + at(-1, -1))
+    gx, gy, hxx, hyy, hxy = dark_derivatives(lambda dy, dx: _at(logs, y + dy, x + dx))
     det = hxx * hyy - hxy * hxy
     inner = (x >= 2) & (x <= w - 3) & (y >= 2) & (y <= h - 3)
     ok = inner & (hxx < 0) & (det > 0)
