@@ -13,8 +13,8 @@ output gets the same loss with weight 1 (paper Eq. 2, equal weights), so
 `foreground_weight` (0: the paper's plain MSE) weights each pixel's squared
 error by `1 + foreground_weight * target`, so the few pixels under a joint's
 Gaussian count more against the many background pixels. It is not in the paper;
-on the demo's data it halves the training images a given PCKh needs
-(`docs/recipe_runs.md`).
+on the demo's data, at 40, 24,000 training images reach 94.1% PCKh@0.5 against
+the plain MSE's 81.3 (`docs/recipe_runs.md`, fourth round).
 """
 
 from __future__ import annotations
@@ -40,6 +40,16 @@ def heatmap_mse(y_true, y_pred, joint_weights=None, foreground_weight: float = 0
     if joint_weights is not None:
         per_joint = per_joint * ops.cast(joint_weights, per_joint.dtype)
     return ops.mean(per_joint)
+
+
+def check_foreground_weight(value) -> float:
+    """`value` as a float; a `ValueError` naming it unless finite and >= 0."""
+    weight = float(value)
+    if not 0 <= weight < float("inf"):
+        raise ValueError(
+            f"foreground_weight must be a finite number >= 0. Received: foreground_weight={value}"
+        )
+    return weight
 
 
 def _per_joint_mse(y_true, y_pred, foreground_weight: float = 0.0):
@@ -77,12 +87,7 @@ class MaskedHeatmapMSE(keras.losses.Loss):
         dtype=None,
     ):
         super().__init__(name=name, reduction=reduction, dtype=dtype)
-        self.foreground_weight = float(foreground_weight)
-        if not 0 <= self.foreground_weight < float("inf"):
-            raise ValueError(
-                "foreground_weight must be a finite number >= 0. "
-                f"Received: foreground_weight={foreground_weight}"
-            )
+        self.foreground_weight = check_foreground_weight(foreground_weight)
 
     def get_config(self) -> dict:
         """The constructor arguments (Keras serialization)."""

@@ -9,6 +9,7 @@ import os
 from keras_posegate.data.augment import check_warp
 from keras_posegate.datasets.info import DATASETS
 from keras_posegate.fileio import atomic_write_json
+from keras_posegate.losses import check_foreground_weight
 
 STRATEGIES = ("default", "mirrored", "multi_worker")
 CONFIG_FILE = "train_config.json"
@@ -91,12 +92,7 @@ class TrainConfig:
                 f"strategy must be one of {STRATEGIES}. Received: strategy={self.strategy!r}"
             )
         check_warp(self.warp)
-        self.foreground_weight = float(self.foreground_weight)
-        if not 0 <= self.foreground_weight < float("inf"):
-            raise ValueError(
-                "foreground_weight must be a finite number >= 0. "
-                f"Received: foreground_weight={self.foreground_weight}"
-            )
+        self.foreground_weight = check_foreground_weight(self.foreground_weight)
         if self.dataset not in DATASETS:
             raise ValueError(
                 f"dataset must be 'mpii' or 'lsp'. Received: dataset={self.dataset!r}"
