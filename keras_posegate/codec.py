@@ -24,6 +24,15 @@ DARK_KERNEL = (0.25, 0.5, 0.25)
 DARK_EPS = 1e-10
 
 
+def check_decoding(decoding: str) -> str:
+    """`decoding` when it is one of `DECODINGS`, else a `ValueError` naming it."""
+    if decoding not in DECODINGS:
+        raise ValueError(
+            f"decoding must be one of {DECODINGS}. Received: decoding={decoding!r}"
+        )
+    return decoding
+
+
 class HeatmapCodec:
     """Gaussian heatmaps at `1/stride` of the input, decoded to sub-pixels.
 
@@ -66,11 +75,7 @@ class HeatmapCodec:
             )
         if sigma <= 0:
             raise ValueError(f"sigma must be > 0. Received: sigma={sigma}")
-        if decoding not in DECODINGS:
-            raise ValueError(
-                f"decoding must be one of {DECODINGS}. Received: decoding={decoding!r}"
-            )
-        self.decoding = decoding
+        self.decoding = check_decoding(decoding)
         self.input_size = int(input_size)
         self.stride = int(stride)
         self.sigma = float(sigma)

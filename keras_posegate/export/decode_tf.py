@@ -13,8 +13,8 @@ import tensorflow as tf
 from keras_posegate.codec import (
     DARK_EPS,
     DARK_KERNEL,
-    DECODINGS,
     DEFAULT_DECODING,
+    check_decoding,
     dark_derivatives,
 )
 
@@ -28,10 +28,7 @@ def decode_heatmaps(
         heatmaps: `(B, H, W, J)` float heatmaps.
         decoding: one of `codec.DECODINGS`, as `HeatmapCodec(decoding=...)`.
     """
-    if decoding not in DECODINGS:
-        raise ValueError(
-            f"decoding must be one of {DECODINGS}. Received: decoding={decoding!r}"
-        )
+    check_decoding(decoding)
     shape = tf.shape(heatmaps)
     b, h, w, j = shape[0], shape[1], shape[2], shape[3]
     maps = tf.transpose(heatmaps, [0, 3, 1, 2])  # (B, J, H, W)

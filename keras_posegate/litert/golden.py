@@ -22,7 +22,7 @@ import os
 
 import numpy as np
 
-from keras_posegate.codec import HeatmapCodec
+from keras_posegate.codec import DEFAULT_DECODING, HeatmapCodec
 
 DEFAULT_OUT = os.path.join(".kotlin-build", "golden")
 STRIDE = 4
@@ -72,7 +72,7 @@ def _dequantize(q, scale, zero_point):
     return (q.astype(np.float32) - np.float32(zero_point)) * np.float32(scale)
 
 
-def _case(name, maps, q=None, scale=None, zero_point=None, decoding="dark"):
+def _case(name, maps, q=None, scale=None, zero_point=None, decoding=DEFAULT_DECODING):
     """One golden case; `maps` is what gets decoded (dequantized for int8)."""
     h, w, j = maps.shape
     size = max(h, w) * STRIDE
