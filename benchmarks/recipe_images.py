@@ -32,7 +32,7 @@ from keras_posegate.data import build_dataset
 from keras_posegate.data.parser import AugmentConfig
 from keras_posegate.datasets.info import MPII
 from keras_posegate.evaluation.runner import predict_dataset, score_predictions
-from keras_posegate.losses import MaskedHeatmapMSE
+from keras_posegate.losses import MaskedHeatmapMSE, check_foreground_weight
 from keras_posegate.models import PoseGateModel
 
 p = argparse.ArgumentParser()
@@ -57,6 +57,10 @@ p.add_argument("--gate_init", type=float, default=0.0)  # learned alphas start h
 p.add_argument("--fg", type=float, default=0.0)  # pixel weight 1 + fg * target
 p.add_argument("--decoding", default="dark", choices=DECODINGS)  # validation's
 a = p.parse_args()
+try:
+    check_foreground_weight(a.fg)
+except ValueError as e:
+    p.error(f"argument --fg: {e}")
 keras.utils.set_random_seed(a.seed)
 steps = a.images // a.batch
 per = steps // a.evals
