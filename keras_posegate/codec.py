@@ -137,11 +137,10 @@ class HeatmapCodec:
         inside = tf.reduce_all((hm_xy >= -0.5) & (hm_xy <= size - 0.5), axis=-1)
         weights = weights * tf.cast(finite & inside, tf.float32)
         grid = tf.range(size, dtype=tf.float32)
-        gx = tf.exp(-((grid[None, :] - hm_xy[:, 0:1]) ** 2) / (2 * self.sigma**2))
-        gy = tf.exp(-((grid[None, :] - hm_xy[:, 1:2]) ** 2) / (2 * self.sigma**2))
-        maps = gy[:, :, None] * gx[:, None, :]  # (J, H, W)
-        maps = maps * weights[:, None, None]
-        return tf.transpose(maps, [1, 2, 0]), weights
+        gx = tf.exp(-((grid[:, None] - hm_xy[:, 0]) ** 2) / (2 * self.sigma**2))
+        gy = tf.exp(-((grid[:, None] - hm_xy[:, 1]) ** 2) / (2 * self.sigma**2))
+        # (W, J) and (H, J): one product writes the (H, W, J) maps, weighted.
+        return gy[:, None, :] * (gx * weights)[None, :, :], weights
 
     # -- decode (numpy) ---------------------------------------------------------
     def decode(self, heatmaps: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

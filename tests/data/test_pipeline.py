@@ -40,6 +40,24 @@ def test_training_element_structure(tmp_path):
     np.testing.assert_array_equal(heatmaps[0].numpy(), heatmaps[2].numpy())
 
 
+@pytest.mark.parametrize("training", [True, False])
+def test_each_stack_gets_the_one_stack_target(tmp_path, training):
+    """Targets are encoded once per example and repeated per stack after batching."""
+    records = helpers.make_dataset(tmp_path, 4)
+    kwargs = dict(batch_size=2, training=training, seed=4, deterministic=True)
+    if not training:
+        kwargs["targets"] = True
+    one = list(build_dataset(records, LSP, CODEC, num_stacks=1, **kwargs))
+    three = list(build_dataset(records, LSP, CODEC, num_stacks=3, **kwargs))
+    assert len(one) == len(three) == 2
+    for (x1, h1, w1), (x3, h3, w3) in zip(one, three, strict=True):
+        np.testing.assert_array_equal(x1.numpy(), x3.numpy())
+        assert len(h1) == len(w1) == 1 and len(h3) == len(w3) == 3
+        for h, w in zip(h3, w3, strict=True):
+            np.testing.assert_array_equal(h.numpy(), h1[0].numpy())
+            np.testing.assert_array_equal(w.numpy(), w1[0].numpy())
+
+
 def _batches(ds):
     return [(x.numpy(), y[0].numpy()) for x, y, _ in ds]
 
