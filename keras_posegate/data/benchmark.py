@@ -103,7 +103,9 @@ def benchmark_data(
 
     Returns:
         A dict: images_per_s (the median run), images_per_s_min / _max,
-        images_per_s_per_core, cores, seconds (all runs), settings.
+        images_per_s_per_core, cores, cpu_ms_per_image (the process's CPU
+        time, all threads, per image, median run: steadier than images/s on
+        a shared machine), seconds (all runs), settings.
 
     Raises:
         ValueError: `num_batches` or `repeats` is below 1.
@@ -134,12 +136,14 @@ def benchmark_data(
             warmup_batches = max(warmup_batches, -(-count // batch_size) + 1)
         for _ in range(warmup_batches):
             next(iterator)
-        rates = []
+        rates, cpu_ms = [], []
         for _ in range(repeats):
-            start = time.perf_counter()
+            start, cpu_start = time.perf_counter(), time.process_time()
             for _ in range(num_batches):
                 next(iterator)
             rates.append(num_batches * batch_size / (time.perf_counter() - start))
+            cpu = time.process_time() - cpu_start
+            cpu_ms.append(1e3 * cpu / (num_batches * batch_size))
     images_per_s = float(np.median(rates))
     cores = available_cores()
     return {
@@ -150,6 +154,7 @@ def benchmark_data(
         "images_per_s_max": round(max(rates), 1),
         "repeats": repeats,
         "images_per_s_per_core": round(images_per_s / cores, 1),
+        "cpu_ms_per_image": round(float(np.median(cpu_ms)), 3),
         "cores": cores,
         "seconds": round(sum(num_batches * batch_size / r for r in rates), 3),
         "num_batches": num_batches,

@@ -17,6 +17,8 @@ def test_benchmark_data_reports_throughput():
         num_images=3,
     )  # fmt: skip
     assert result["images_per_s"] > 0 and result["cores"] >= 1
+    # The pipeline's threads decode and warp: CPU time is spent on every image.
+    assert result["cpu_ms_per_image"] > 0
     assert result["images_per_s_per_core"] == pytest.approx(
         result["images_per_s"] / result["cores"], abs=0.1
     )
