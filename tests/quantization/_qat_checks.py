@@ -10,6 +10,7 @@ import sys
 
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 
+import keras  # noqa: E402
 import numpy as np  # noqa: E402
 import tf_keras  # noqa: E402
 
@@ -104,6 +105,10 @@ def tflite_vs_qat(content, qat_model, x):
 
 
 def main(out_dir):
+    # Keras' initializers draw unseeded: the same seed every run, so that
+    # the tolerances below are checked on one model, not on a random one
+    # (unseeded, the TFLite-vs-QAT mean difference ranged 1.3-5.1% of the peak).
+    keras.utils.set_random_seed(0)
     results = {}
     model = trained_like_model()
     twin = qat.float_twin(model)  # raises if outputs disagree
