@@ -7,7 +7,12 @@ clock from the end of a warm-up step to the end of the last step, and MACs
 counted from the same TF graph profile (float ops / 2) of one forward pass.
 
     python benchmarks/step_rate.py --impl ours|sgtfk --model tiny|2x64 \
-        --batch 8 --steps 20 --warmup 3
+        --batch 8 --steps 20 --warmup 3 [--intra_op_threads N]
+
+TensorFlow's thread pools are set as `posegate` sets them
+(`keras_posegate.threads`, which imports nothing, so SG-TFK's venv runs it
+too): one thread per op on 1-2 cores unless `--intra_op_threads` says otherwise
+(0: TensorFlow's choice, one per core).
 
 Run by benchmarks/sgtfk.sh, which interleaves the two and prints the table.
 """
@@ -17,7 +22,9 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import sys
 import time
+from pathlib import Path
 
 # (stacks, width, input size, poolings) of the compared models.
 MODELS = {"tiny": (2, 32, 128, 3), "2x64": (2, 64, 256, 4)}
@@ -72,7 +79,12 @@ def main() -> None:
     parser.add_argument("--batch", type=int, default=8)
     parser.add_argument("--steps", type=int, default=20)
     parser.add_argument("--warmup", type=int, default=3)
+    parser.add_argument("--intra_op_threads", type=int, default=None)
     args = parser.parse_args()
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from keras_posegate.threads import configure_threads
+
+    inter_op, intra_op = configure_threads(intra_op=args.intra_op_threads)
     import numpy as np
     import tensorflow as tf
 
@@ -104,6 +116,7 @@ def main() -> None:
         "input": size, "images_per_s": round(rate, 2), "gmacs": round(gmacs, 3),
         "gflops_per_s": round(6 * gmacs * rate, 1),
         "legacy_keras": os.environ.get("TF_USE_LEGACY_KERAS") == "1",
+        "inter_op_threads": inter_op, "intra_op_threads": intra_op,
     }))  # fmt: skip
 
 

@@ -1,6 +1,10 @@
-"""Shared test set-up: the TensorFlow backend, quiet logs, fixed seeds."""
+"""Shared test set-up: the TensorFlow backend, quiet logs, TensorFlow's thread
+pools as `posegate` sets them (`keras_posegate.threads`), before it loads."""
 
 import os
 
+from keras_posegate.threads import configure_threads
+
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+configure_threads()

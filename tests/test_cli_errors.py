@@ -169,6 +169,9 @@ CASES = [
      lambda f: ["prepare", "--dataset", "mpii", "--source", _p(f, "matonly"),
                 "--split", "test", "--out", _p(f, "o6")],
      "prepare", ["--split test", "no joint annotations", "posegate predict"]),
+    ("negative_thread_count",  # read before TensorFlow loads, not by absl
+     lambda f: ["summary", "--preset", "posegate_tiny", "--intra_op_threads=-1"],
+     "summary", ["--intra_op_threads", ">= 0", "'-1'"]),
 ]  # fmt: skip
 
 

@@ -45,7 +45,8 @@ def main(argv: list[str] | None = None) -> None:
     if name not in subcommands():
         print(f"posegate: unknown subcommand {name!r}\n\n{_usage()}", file=sys.stderr)
         sys.exit(2)
-    _env.configure_environment(argv[2:])  # before TensorFlow or Keras loads
+    # Before TensorFlow or Keras loads.
+    _env.configure_environment(argv[2:], f"posegate {name}")
     _env.define_global_flags()
     module = importlib.import_module(f"{__name__}.{name.replace('-', '_')}")
     if any(a in ("-h", "--help", "--helpshort") for a in argv[2:]):

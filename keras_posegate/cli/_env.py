@@ -1,8 +1,8 @@
 """Process set-up that must happen before TensorFlow or Keras is imported.
 
-`configure_environment(argv)` reads the two global choices straight from the
+`configure_environment(argv)` reads the global choices straight from the
 command line (absl parses flags only after the subcommand module, and with it
-Keras, is imported, which is too late for both):
+Keras, is imported, which is too late for them):
 
 - `--backend NAME` sets `KERAS_BACKEND` (default "tensorflow"; a Keras process
   has one backend for its whole life). The subcommands that take it define it
@@ -12,10 +12,14 @@ Keras, is imported, which is too late for both):
   C++ log level is raised to errors-only-fatal and the lines TensorFlow writes
   while it loads, before its log level applies, are filtered out. Anything
   else written to stderr meanwhile is passed through.
+- `--inter_op_threads N` and `--intra_op_threads N` size TensorFlow's thread
+  pools (`keras_posegate.threads`; by default one thread per op on CPUs of 1-2
+  cores, TensorFlow's own choice elsewhere; 0 is TensorFlow's choice).
 
-Both reach child processes through the environment (`KERAS_BACKEND`,
-`POSEGATE_VERBOSE=1`, `TF_CPP_MIN_LOG_LEVEL`), so a `posegate` run in a child
-process (the demo's quantize step) behaves the same.
+They reach child processes through the environment (`KERAS_BACKEND`,
+`POSEGATE_VERBOSE=1`, `TF_CPP_MIN_LOG_LEVEL`, `TF_NUM_INTEROP_THREADS`,
+`TF_NUM_INTRAOP_THREADS`), so a `posegate` run in a child process (the demo's
+quantize step) behaves the same.
 """
 
 from __future__ import annotations
@@ -26,8 +30,10 @@ import re
 import sys
 
 from keras_posegate.logs import VERBOSE_ENV, stderr_without
+from keras_posegate.threads import configure_threads
 
 BACKENDS = ("tensorflow", "jax", "torch")
+THREAD_FLAGS = ("inter_op_threads", "intra_op_threads")
 # absl / TensorFlow C++ log lines, and absl's note about logging before init.
 _CPP_LOG = re.compile(
     r"^(?:[IWEF]\d{4} \d\d:\d\d:\d+\.\d+ +\d+ [\w./\-]+:\d+\] "
@@ -91,22 +97,25 @@ def is_verbose() -> bool:
     return os.environ.get(VERBOSE_ENV) == "1"
 
 
-def configure_environment(argv: list[str]) -> None:
-    """Set `KERAS_BACKEND` and the logging environment from `argv`.
+def configure_environment(argv: list[str], command: str = "posegate") -> None:
+    """Set `KERAS_BACKEND`, the thread pools and the logging environment.
 
     Then loads TensorFlow quietly (unless `--verbose`). Call it before anything
     imports TensorFlow, Keras or a subcommand module. A `--backend` whose
-    package is not installed prints one line and exits with status 2.
+    package is not installed, or a thread count that is not an integer >= 0,
+    prints one line, `COMMAND: error: ...`, and exits with status 2.
 
     Args:
         argv: the subcommand's arguments (after `posegate NAME`).
+        command: the command as shown in error lines, e.g. `posegate train`.
     """
     backend = scan_flag(argv, "backend")
     # Several backends (`benchmark train --backend jax,torch`) run in child
     # processes; this process stays on TensorFlow.
     if backend in BACKENDS:
-        _check_installed(backend)
+        _check_installed(backend, command)
     os.environ["KERAS_BACKEND"] = backend if backend in BACKENDS else "tensorflow"
+    configure_threads(*(_thread_count(argv, n, command) for n in THREAD_FLAGS))
     verbose = scan_bool(argv, "verbose")
     if verbose is not None:
         os.environ[VERBOSE_ENV] = "1" if verbose else "0"
@@ -118,16 +127,25 @@ def configure_environment(argv: list[str]) -> None:
     import_tensorflow_quietly()
 
 
-def _check_installed(backend: str) -> None:
+def _refuse(command: str, message: str) -> None:
+    print(f"{command}: error: {message}", file=sys.stderr)
+    sys.exit(2)
+
+
+def _check_installed(backend: str, command: str = "posegate") -> None:
     import importlib.util
 
     if importlib.util.find_spec(backend) is None:
-        print(
-            f"posegate: --backend {backend}: the {backend} package is not "
-            f"installed here (pip install {backend}).",
-            file=sys.stderr,
-        )
-        sys.exit(2)
+        _refuse(command, f"--backend {backend}: the {backend} package is not "
+                f"installed here (pip install {backend}).")  # fmt: skip
+
+
+def _thread_count(argv: list[str], name: str, command: str) -> int | None:
+    value = scan_flag(argv, name)
+    if value is not None and not value.isdigit():
+        _refuse(command, f"--{name} must be an integer >= 0 (0: TensorFlow's "
+                f"choice). Received: {value!r}")  # fmt: skip
+    return None if value is None else int(value)
 
 
 def import_tensorflow_quietly() -> None:
@@ -144,12 +162,24 @@ def import_tensorflow_quietly() -> None:
 
 
 def define_global_flags() -> None:
-    """Register the global `--verbose` flag with absl.
+    """Register the global `--verbose` and thread flags with absl.
 
-    Subcommands then accept it and `--help` lists it; a no-op if another module
-    already defined it.
+    Subcommands then accept them and `--help` lists them; a flag another module
+    already defined is left as it is. (`configure_environment` has applied
+    the thread counts already.)
     """
     from absl import flags
+
+    helps = {
+        "inter_op_threads": "TensorFlow threads that run independent ops side "
+        "by side; 0: TensorFlow's choice (one per core), the default.",
+        "intra_op_threads": "TensorFlow threads that share one op's work; 0: "
+        "TensorFlow's choice (one per core). Default: 1 on CPUs of 1-2 cores, "
+        "else 0.",
+    }
+    for name in THREAD_FLAGS:
+        if name not in flags.FLAGS:
+            flags.DEFINE_integer(name, None, helps[name], lower_bound=0)
 
     if "verbose" not in flags.FLAGS:
         flags.DEFINE_bool(

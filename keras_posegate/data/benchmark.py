@@ -10,8 +10,8 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from keras_posegate.data.options import available_cores
 from keras_posegate.datasets.records import PersonRecord
+from keras_posegate.threads import available_cores
 
 
 def make_synthetic_jpegs(

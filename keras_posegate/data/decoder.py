@@ -22,10 +22,10 @@ from pathlib import Path
 import numpy as np
 import tensorflow as tf
 
-from keras_posegate.data.options import available_cores
 from keras_posegate.data.shards import read_manifest, scan_shard
 from keras_posegate.datasets.records import PersonRecord
 from keras_posegate.errors import DataError
+from keras_posegate.threads import available_cores
 
 
 def feature_spec(num_joints: int) -> dict:

@@ -1,25 +1,16 @@
 """tf.data settings every pipeline shares: fixed parallelism, no autotuning.
 
 `pipeline_options` says why autotuning is off; the decoder's file interleave
-and `build_dataset` both read the core count here.
+and `build_dataset` both take one parallel call per core
+(`keras_posegate.threads.available_cores`).
 """
 
 from __future__ import annotations
-
-import os
 
 import tensorflow as tf
 
 # Batches made ahead of the consumer (fixed: autotuning is off, see below).
 PREFETCH_BATCHES = 2
-
-
-def available_cores() -> int:
-    """CPU cores this process may run on."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not Linux
-        return os.cpu_count() or 1
 
 
 def pipeline_options(deterministic: bool) -> tf.data.Options:

@@ -34,14 +34,11 @@ import tensorflow as tf
 from keras_posegate.codec import HeatmapCodec
 from keras_posegate.data import decoder
 from keras_posegate.data.augment import check_warp
-from keras_posegate.data.options import (
-    PREFETCH_BATCHES,
-    available_cores,
-    pipeline_options,
-)
+from keras_posegate.data.options import PREFETCH_BATCHES, pipeline_options
 from keras_posegate.data.parser import AugmentConfig, EvalParser, TrainParser
 from keras_posegate.datasets.info import DatasetInfo
 from keras_posegate.datasets.records import PersonRecord
+from keras_posegate.threads import available_cores
 
 
 class SkipCounter:

@@ -220,7 +220,9 @@ def benchmark_train(
 
     Returns:
         A flat dict: `preset`, `batch_size`, `input_size`, `device`, `steps`,
-        `repeats`, `precision`, `backend` and per setting
+        `repeats`, `precision`, `backend`, on TensorFlow `inter_op_threads`
+        and `intra_op_threads` (`keras_posegate.threads`: 0 is TensorFlow's
+        choice), and per setting
         `xla_{on,off}_{images_per_s,images_per_s_min,images_per_s_max,
         steps_per_s,step_ms,fit_seconds,peak_rss_mb,hours_paper_mpii}` (and
         `_gpu_peak_mb` on a GPU). `images_per_s` is the median over repeats,
@@ -253,6 +255,10 @@ def benchmark_train(
               "repeats": repeats,
               "precision": keras.mixed_precision.global_policy().name,
               "backend": backends.current()}  # fmt: skip
+    if backends.current() == "tensorflow":
+        from keras_posegate.threads import current_threads
+
+        result["inter_op_threads"], result["intra_op_threads"] = current_threads()
     settings = list(dict.fromkeys(backends.jit_compile_for(j) for j in jit_compile))
     try:
         for jit in settings:

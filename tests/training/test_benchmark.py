@@ -8,6 +8,7 @@ import pytest
 
 from keras_posegate.losses import MaskedHeatmapMSE
 from keras_posegate.models import PoseGateModel
+from keras_posegate.threads import current_threads
 from keras_posegate.training.benchmark import (
     PAPER_MPII_IMAGES,
     StepTimer,
@@ -30,6 +31,9 @@ def test_benchmark_train_reports_throughput_and_memory(mixed):
     assert result["precision"].startswith("mixed_") == mixed
     assert result["repeats"] == 3 and result["backend"] == keras.backend.backend()
     assert keras.mixed_precision.global_policy().name == "float32"  # restored
+    if result["backend"] == "tensorflow":  # the pools it ran with
+        threads = (result["inter_op_threads"], result["intra_op_threads"])
+        assert threads == current_threads()
     hours = PAPER_MPII_IMAGES / result["xla_off_images_per_s"] / 3600
     assert result["xla_off_hours_paper_mpii"] == pytest.approx(hours, rel=1e-2)
     assert not [k for k in result if k.startswith("xla_on")]
