@@ -20,6 +20,10 @@ fit after 5 warm-up steps), interleaved, one process:
 import argparse
 import time
 
+from keras_posegate.threads import configure_threads
+
+configure_threads()  # as `posegate` runs; TF_NUM_INTRAOP_THREADS=0 for TF's own
+
 import keras
 import numpy as np
 

@@ -19,6 +19,10 @@ import re
 import tempfile
 import time
 
+from keras_posegate.threads import configure_threads
+
+configure_threads()  # as `posegate` runs; TF_NUM_INTRAOP_THREADS=0 for TF's own
+
 import keras
 import numpy as np
 import tensorflow as tf
