@@ -142,7 +142,7 @@ def _check_installed(backend: str, command: str = "posegate") -> None:
 
 def _thread_count(argv: list[str], name: str, command: str) -> int | None:
     value = scan_flag(argv, name)
-    if value is not None and not value.isdigit():
+    if value is not None and not (value.isascii() and value.isdigit()):
         _refuse(command, f"--{name} must be an integer >= 0 (0: TensorFlow's "
                 f"choice). Received: {value!r}")  # fmt: skip
     return None if value is None else int(value)
