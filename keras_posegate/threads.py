@@ -5,9 +5,11 @@ one op over its intra-op pool; by default each pool has a thread per core. On a
 2-core CPU that makes up to four busy threads for two cores: an op that splits
 its work waits for the half that another op's thread holds up. With one thread
 per op (intra-op 1; two ops still run at once), `posegate_tiny`'s train step at
-batch 8 ran at 240-246 images/s against 173-177 (1.39x), at batch 16 1.1x; the
-2x64 model and the input pipeline ran as fast as before (README, Benchmarks).
-That was measured on 2 cores only, so larger CPUs keep TensorFlow's defaults.
+batch 8 ran at 228 images/s against 151 (1.5x), at batch 16 1.1x, and the input
+pipeline as fast as before; a 2x64 model at 256x256, whose forward pass is a
+chain of larger ops, ran 0.9x (README, Benchmarks: `--intra_op_threads 0` gives
+TensorFlow's choice back). That was measured on 2 cores only, so larger CPUs
+keep TensorFlow's defaults.
 
 Both pools are fixed when TensorFlow starts, so the choice is made through
 TensorFlow's environment variables before it loads, and child processes
