@@ -83,18 +83,20 @@ def configure_threads(
     """
     _check("inter_op", inter_op)
     _check("intra_op", intra_op)
-    auto = auto_threads(available_cores())
-    chosen = []
-    for env, value, default in ((INTER_OP_ENV, inter_op, auto[0]),
-                                (INTRA_OP_ENV, intra_op, auto[1])):  # fmt: skip
-        if value is None:
-            value = _read(env, default)
-        if value:
-            os.environ[env] = str(value)
-        else:
-            os.environ.pop(env, None)
-        chosen.append(value)
-    return chosen[0], chosen[1]
+    auto_inter, auto_intra = auto_threads(available_cores())
+    return (_apply(INTER_OP_ENV, inter_op, auto_inter),
+            _apply(INTRA_OP_ENV, intra_op, auto_intra))  # fmt: skip
+
+
+def _apply(env: str, value: int | None, default: int) -> int:
+    """Set `env` to `value` (None: what it holds, else `default`); 0 unsets it."""
+    if value is None:
+        value = _read(env, default)
+    if value:
+        os.environ[env] = str(value)
+    else:
+        os.environ.pop(env, None)
+    return value
 
 
 def current_threads() -> tuple[int, int]:

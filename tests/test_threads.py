@@ -60,7 +60,7 @@ def test_negative_counts_are_refused(clean_env, kwargs):
 def _tensorflow_threads(inter: int, intra: int) -> dict[str, int]:
     """Thread counts of a fresh process that configured, then ran a conv."""
     code = f"""
-import collections, os
+import os
 from keras_posegate.threads import configure_threads
 configure_threads({inter}, {intra})
 import tensorflow as tf
