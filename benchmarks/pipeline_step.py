@@ -20,10 +20,6 @@ fit after 5 warm-up steps), interleaved, one process:
 import argparse
 import time
 
-from keras_posegate.threads import configure_threads
-
-configure_threads()  # as `posegate` runs; TF_NUM_INTRAOP_THREADS=0 for TF's own
-
 import keras
 import numpy as np
 
@@ -32,6 +28,8 @@ from keras_posegate.data import build_dataset
 from keras_posegate.datasets.info import MPII
 from keras_posegate.losses import MaskedHeatmapMSE
 from keras_posegate.models import PoseGateModel
+from keras_posegate.models.presets import get_preset_config
+from keras_posegate.threads import configure_training_threads
 
 p = argparse.ArgumentParser()
 p.add_argument("--data", required=True, help="a TFRecord training split")
@@ -39,6 +37,8 @@ p.add_argument("--batch", type=int, default=16)
 p.add_argument("--steps", type=int, default=60)
 p.add_argument("--repeats", type=int, default=3)
 a = p.parse_args()
+tiny = get_preset_config("posegate_tiny")
+configure_training_threads(a.batch, tiny.input_size, tiny.width)  # as `posegate train`
 
 model = PoseGateModel.from_preset("posegate_tiny")
 codec = HeatmapCodec(model.input_size)

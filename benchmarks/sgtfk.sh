@@ -7,8 +7,9 @@
 #   bash benchmarks/sgtfk.sh            # REPEATS=5 BATCH=8 STEPS=20 by default
 #
 # Each model and implementation runs under every TensorFlow intra-op setting
-# in INTRA (default "auto 0": what `posegate` chooses, one thread per op on
-# 1-2 cores, then TensorFlow's own, one per core; keras_posegate/threads.py).
+# in INTRA (default "auto 0": what `posegate train` chooses for the step's size,
+# one thread per op for small steps on 1-2 cores, then TensorFlow's own, one per
+# core; keras_posegate/threads.py).
 #
 # SG-TFK goes into a scratch venv (SCRATCH, default /tmp/sgtfk-venv) beside the
 # tensorflow and tf-keras versions of ours, installed with --no-deps (its

@@ -19,10 +19,6 @@ import re
 import tempfile
 import time
 
-from keras_posegate.threads import configure_threads
-
-configure_threads()  # as `posegate` runs; TF_NUM_INTRAOP_THREADS=0 for TF's own
-
 import keras
 import numpy as np
 import tensorflow as tf
@@ -30,7 +26,8 @@ from tensorflow.tsl.profiler.protobuf import xplane_pb2
 
 from keras_posegate.losses import MaskedHeatmapMSE
 from keras_posegate.models import PoseGateModel
-from keras_posegate.models.presets import preset_names
+from keras_posegate.models.presets import get_preset_config, preset_names
+from keras_posegate.threads import configure_training_threads
 
 BLOCK = re.compile(r"(stem_conv|stem_block\d+|hg\d+_(down|dec|bottom|up|pool)\d+|head\d+"
                    r"|heatmaps_\d+|merge\d+)")  # fmt: skip
@@ -82,6 +79,8 @@ def main() -> None:
     p.add_argument("--trace_steps", type=int, default=10)
     p.add_argument("--top", type=int, default=15)
     a = p.parse_args()
+    cfg = get_preset_config(a.preset)
+    configure_training_threads(a.batch, cfg.input_size, cfg.width)  # as `posegate train`
     model = PoseGateModel.from_preset(a.preset)
     size, joints = model.input_size, 16
     rng = np.random.default_rng(0)

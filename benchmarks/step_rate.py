@@ -9,10 +9,10 @@ counted from the same TF graph profile (float ops / 2) of one forward pass.
     python benchmarks/step_rate.py --impl ours|sgtfk --model tiny|2x64 \
         --batch 8 --steps 20 --warmup 3 [--intra_op_threads N]
 
-TensorFlow's thread pools are set as `posegate` sets them
-(`keras_posegate.threads`, which imports nothing, so SG-TFK's venv runs it
-too): one thread per op on 1-2 cores unless `--intra_op_threads` says otherwise
-(0: TensorFlow's choice, one per core).
+TensorFlow's thread pools are set as `posegate train` sets them for the step's
+size (`keras_posegate.threads`, which imports nothing of ours, so SG-TFK's venv
+runs it too) unless `--intra_op_threads` says otherwise (0: TensorFlow's choice,
+one per core).
 
 Run by benchmarks/sgtfk.sh, which interleaves the two and prints the table.
 """
@@ -82,9 +82,11 @@ def main() -> None:
     parser.add_argument("--intra_op_threads", type=int, default=None)
     args = parser.parse_args()
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-    from keras_posegate.threads import configure_threads
+    from keras_posegate.threads import configure_threads, configure_training_threads
 
-    inter_op, intra_op = configure_threads(intra_op=args.intra_op_threads)
+    configure_threads(intra_op=args.intra_op_threads)
+    _, width, size, _ = MODELS[args.model]
+    inter_op, intra_op = configure_training_threads(args.batch, size, width)
     import numpy as np
     import tensorflow as tf
 

@@ -3,8 +3,8 @@ pools as `posegate` sets them (`keras_posegate.threads`), before it loads."""
 
 import os
 
-from keras_posegate.threads import configure_threads
+from keras_posegate.threads import configure_training_threads
 
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-configure_threads()
+configure_training_threads(batch_size=8, input_size=64, width=16)

@@ -13,8 +13,9 @@ Keras, is imported, which is too late for them):
   while it loads, before its log level applies, are filtered out. Anything
   else written to stderr meanwhile is passed through.
 - `--inter_op_threads N` and `--intra_op_threads N` size TensorFlow's thread
-  pools (`keras_posegate.threads`; by default one thread per op on CPUs of 1-2
-  cores, TensorFlow's own choice elsewhere; 0 is TensorFlow's choice).
+  pools (`keras_posegate.threads`; 0 is TensorFlow's choice, the default,
+  except that training steps of small models on CPUs of 1-2 cores get one
+  thread per op unless `--intra_op_threads` says otherwise).
 
 They reach child processes through the environment (`KERAS_BACKEND`,
 `POSEGATE_VERBOSE=1`, `TF_CPP_MIN_LOG_LEVEL`, `TF_NUM_INTEROP_THREADS`,
@@ -174,8 +175,9 @@ def define_global_flags() -> None:
         "inter_op_threads": "TensorFlow threads that run independent ops side "
         "by side; 0: TensorFlow's choice (one per core), the default.",
         "intra_op_threads": "TensorFlow threads that share one op's work; 0: "
-        "TensorFlow's choice (one per core). Default: 1 on CPUs of 1-2 cores, "
-        "else 0.",
+        "TensorFlow's choice (one per core), the default, except for training "
+        "steps of small models on CPUs of 1-2 cores (train, demo, benchmark "
+        "train): 1.",
     }
     for name in THREAD_FLAGS:
         if name not in flags.FLAGS:

@@ -11,6 +11,8 @@ from keras_posegate.demo.deploy_steps import deploy_steps, tflite_checks
 from keras_posegate.demo.model_steps import data_steps, train_steps
 from keras_posegate.demo.picture_steps import picture_steps
 from keras_posegate.fileio import atomic_write_json
+from keras_posegate.models.presets import get_preset_config
+from keras_posegate.threads import configure_training_threads
 
 
 def run_demo(cfg: DemoConfig, log: Callable[[str], None] = print) -> dict:
@@ -25,6 +27,9 @@ def run_demo(cfg: DemoConfig, log: Callable[[str], None] = print) -> dict:
         the int8 audit, GPU-delegate compatibility, every file written,
         `step_seconds` and the `config`.
     """
+    model = get_preset_config(cfg.preset)
+    # Before the data step starts TensorFlow: the pools are then fixed.
+    configure_training_threads(cfg.batch_size, model.input_size, model.width)
     paths = demo_paths(cfg.out_dir)
     os.makedirs(cfg.out_dir, exist_ok=True)
     step = StepLog(log)

@@ -21,6 +21,7 @@ import keras
 import numpy as np
 
 from keras_posegate import backends
+from keras_posegate.threads import configure_training_threads, current_threads
 
 # The paper trains on 25,000 MPII persons for 200 epochs (Section IV-A, III-C).
 PAPER_MPII_IMAGES = 25_000 * 200
@@ -247,7 +248,9 @@ def benchmark_train(
     from keras_posegate.models.presets import get_preset_config
     from keras_posegate.training.model_setup import set_precision
 
-    size = get_preset_config(preset, **(model_config_overrides or {})).input_size
+    model_config = get_preset_config(preset, **(model_config_overrides or {}))
+    size = model_config.input_size
+    configure_training_threads(batch_size, size, model_config.width)  # as `train`
     before = keras.mixed_precision.global_policy().name
     set_precision(mixed_precision)
     result = {"preset": preset, "batch_size": batch_size, "input_size": size,
@@ -256,8 +259,6 @@ def benchmark_train(
               "precision": keras.mixed_precision.global_policy().name,
               "backend": backends.current()}  # fmt: skip
     if backends.current() == "tensorflow":
-        from keras_posegate.threads import current_threads
-
         result["inter_op_threads"], result["intra_op_threads"] = current_threads()
     settings = list(dict.fromkeys(backends.jit_compile_for(j) for j in jit_compile))
     try:

@@ -32,6 +32,7 @@ import keras
 from keras_posegate import backends
 from keras_posegate.codec import HeatmapCodec
 from keras_posegate.datasets.info import get_info
+from keras_posegate.threads import configure_training_threads
 from keras_posegate.training.backup import BACKUP_DIR, backup_epoch, settle_backup
 from keras_posegate.training.callbacks import run_callbacks
 from keras_posegate.training.config import CONFIG_FILE, TrainConfig
@@ -127,6 +128,7 @@ def train(
     """
     if config.strategy != "default":
         backends.require_tensorflow(f"strategy={config.strategy!r}")
+    _choose_threads(config)
     check_model_dir(config.model_dir)
     chief = is_chief_process(config.strategy)  # multi-worker: only it writes
     with lock_model_dir(config.model_dir) if chief else contextlib.nullcontext():
@@ -154,6 +156,14 @@ def train(
             if _is_nan_stop(e):
                 raise _diverged(e, config.model_dir) from e
             raise
+
+
+def _choose_threads(config: TrainConfig) -> None:
+    """Size TensorFlow's intra-op pool for this run's step, before it starts."""
+    from keras_posegate.models.presets import get_preset_config
+
+    model = get_preset_config(config.preset, **config.model_overrides())
+    configure_training_threads(config.batch_size, model.input_size, model.width)
 
 
 def _fit(config: TrainConfig, strategy, done: int, verbose, callbacks):
