@@ -10,9 +10,9 @@ batch 8 ran at 228 images/s against 151 (1.5x), at batch 16 1.1x. Larger steps
 and inference, whose forward pass is a chain of ops that only splitting can
 spread over both cores, run faster with TensorFlow's pools (a 2x64 model at
 256x256 and batch 8: 0.9x with one thread per op; `posegate_tiny` inference at
-batch 32: 0.7x). So `posegate train`, `posegate demo` and `posegate benchmark
-train` call `configure_training_threads` with the step's size before TensorFlow
-starts, and every other command keeps TensorFlow's pools. The rule was
+batch 32: 0.7x). So `posegate train`, `demo`, `quantize` (its fine-tuning)
+and `benchmark train` call `configure_training_threads` with the step's size
+before TensorFlow starts, and every other command keeps TensorFlow's pools. The rule was
 measured on 2 cores only, so larger CPUs keep TensorFlow's pools too.
 
 Both pools are fixed when TensorFlow starts (its first op), so the choice is

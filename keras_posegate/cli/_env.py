@@ -176,8 +176,8 @@ def define_global_flags() -> None:
         "by side; 0: TensorFlow's choice (one per core), the default.",
         "intra_op_threads": "TensorFlow threads that share one op's work; 0: "
         "TensorFlow's choice (one per core), the default, except for training "
-        "steps of small models on CPUs of 1-2 cores (train, demo, benchmark "
-        "train): 1.",
+        "steps of small models on CPUs of 1-2 cores (train, demo, quantize, "
+        "benchmark train): 1.",
     }
     for name in THREAD_FLAGS:
         if name not in flags.FLAGS:

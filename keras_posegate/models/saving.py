@@ -9,6 +9,7 @@ calls this for `.keras` files.
 
 from __future__ import annotations
 
+import json
 import os
 import zipfile
 
@@ -61,6 +62,30 @@ def load_keras_model(path: str, compile: bool = False) -> PoseGateModel:
         ) from e
     check_posegate_model(model, path)
     return model
+
+
+def read_model_config(path: str) -> dict | None:
+    """The architecture fields a `.keras` file records, read without loading it.
+
+    For decisions made before TensorFlow starts (its thread pools); loading
+    (`load_keras_model`) is what checks the file.
+
+    Args:
+        path: a `.keras` file.
+
+    Returns:
+        The `PoseGateModel` config (`width`, `input_size`, ...), or None when
+        the file is missing, unreadable or not a `PoseGateModel`.
+    """
+    try:
+        with zipfile.ZipFile(path) as archive:
+            saved = json.loads(archive.read("config.json"))
+    except (OSError, KeyError, ValueError, zipfile.BadZipFile):
+        return None
+    if not isinstance(saved, dict) or saved.get("class_name") != "PoseGateModel":
+        return None
+    config = saved.get("config")
+    return config if isinstance(config, dict) else None
 
 
 def _first_line(error: BaseException) -> str:

@@ -1,12 +1,18 @@
 """models.saving: the one loader refuses what is not a PoseGateModel."""
 
+import zipfile
+
 import keras
 import numpy as np
 import pytest
 
 from keras_posegate.inference import load_predictor
 from keras_posegate.models import PoseGateModel
-from keras_posegate.models.saving import check_posegate_model, load_keras_model
+from keras_posegate.models.saving import (
+    check_posegate_model,
+    load_keras_model,
+    read_model_config,
+)
 from tests.helpers import TINY
 
 
@@ -42,3 +48,18 @@ def test_check_accepts_only_posegate_models():
 def test_a_missing_file_is_named(tmp_path):
     with pytest.raises(FileNotFoundError, match="gone.keras: no such model file"):
         load_keras_model(str(tmp_path / "gone.keras"))
+
+
+def test_the_config_is_read_without_loading_and_only_from_posegate_models(tmp_path):
+    path = str(tmp_path / "m.keras")
+    PoseGateModel(**TINY).save(path)
+    config = read_model_config(path)
+    assert {key: config[key] for key in TINY} == TINY
+    inputs = keras.Input((8, 8, 3))
+    plain = str(tmp_path / "plain.keras")
+    keras.Model(inputs, keras.layers.Conv2D(2, 1)(inputs)).save(plain)
+    (tmp_path / "text.keras").write_text("not a zip")
+    with zipfile.ZipFile(tmp_path / "empty.keras", "w") as archive:
+        archive.writestr("metadata.json", "{}")
+    for name in ("plain", "text", "empty", "gone"):
+        assert read_model_config(str(tmp_path / f"{name}.keras")) is None, name
