@@ -1,5 +1,6 @@
-"""Shared test set-up: the TensorFlow backend, quiet logs, TensorFlow's thread
-pools as `posegate` sets them (`keras_posegate.threads`), before it loads."""
+"""Shared test set-up: the TensorFlow backend, quiet logs, and TensorFlow's thread
+pools as `posegate train` sets them for the tests' small models
+(`keras_posegate.threads`), before TensorFlow starts."""
 
 import os
 
