@@ -12,8 +12,9 @@ spread over both cores, run faster with TensorFlow's pools (a 2x64 model at
 256x256 and batch 8: 0.9x with one thread per op; `posegate_tiny` inference at
 batch 32: 0.7x). So `posegate train`, `demo`, `quantize` (its fine-tuning)
 and `benchmark train` call `configure_training_threads` with the step's size
-before TensorFlow starts, and every other command keeps TensorFlow's pools. The rule was
-measured on 2 cores only, so larger CPUs keep TensorFlow's pools too.
+before TensorFlow starts, and every other command keeps TensorFlow's pools.
+The rule was measured on 2 cores only, so larger CPUs keep TensorFlow's pools
+too.
 
 Both pools are fixed when TensorFlow starts (its first op), so the choice is
 made through TensorFlow's environment variables (and, once TensorFlow is
@@ -23,7 +24,7 @@ Counts given explicitly (`--intra_op_threads`, `TF_NUM_INTRAOP_THREADS`) win.
 Example:
     >>> from keras_posegate.threads import configure_training_threads
     >>> configure_training_threads(batch_size=8, input_size=128, width=32)
-    (0, 1)
+    (0, 1)  # on 2 cores, before TensorFlow's first op
 """
 
 from __future__ import annotations
