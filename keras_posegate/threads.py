@@ -1,4 +1,4 @@
-"""TensorFlow's CPU thread pools: one thread per op for small training steps on 1-2 cores.
+"""TensorFlow's thread pools: one thread per op for small training steps on 1-2 cores.
 
 TensorFlow runs independent ops side by side on its inter-op pool and splits
 one op over its intra-op pool; by default each pool has a thread per core. On a
