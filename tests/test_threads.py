@@ -161,3 +161,17 @@ def test_benchmark_train_runs_with_and_reports_the_flags_counts():
     result = json.loads(run.stdout)
     assert (result["inter_op_threads"], result["intra_op_threads"]) == (3, 0)
     assert result["xla_off_images_per_s"] > 0
+
+
+def test_quantize_sizes_the_pool_from_the_saved_model(not_started, tmp_path):
+    from keras_posegate.models import PoseGateModel
+    from keras_posegate.models.saving import size_training_threads
+    from tests.helpers import TINY
+
+    path = str(tmp_path / "m.keras")
+    PoseGateModel(**TINY).save(path)
+    assert size_training_threads(str(tmp_path / "gone.keras"), 8) == (0, 0)
+    assert INTRA not in os.environ  # nothing read, nothing chosen
+    intra = threads.training_intra_op(2, 8, TINY["input_size"], TINY["width"])
+    assert size_training_threads(path, 8) == (0, intra)
+    assert os.environ[INTRA] == str(intra)

@@ -110,13 +110,9 @@ def main(argv):
     if not _SYNTHETIC.value and not _DATA_DIR.value:  # before the model is read
         raise flags.ValidationError("give --data_dir or --synthetic_batches")
 
-    from keras_posegate.models.saving import load_keras_model, read_model_config
-    from keras_posegate.threads import configure_training_threads
+    from keras_posegate.models.saving import load_keras_model, size_training_threads
 
-    saved = read_model_config(_MODEL.value)
-    sizes = [(saved or {}).get(key) for key in ("input_size", "width")]
-    if all(isinstance(v, int) and v > 0 for v in sizes):  # fine-tuning is training
-        configure_training_threads(_BATCH.value, *sizes)
+    size_training_threads(_MODEL.value, _BATCH.value)  # fine-tuning is training
     # Keras 3 reads the model first; tfmot is imported afterwards, in qat.quantize.
     model = load_keras_model(_MODEL.value)
     from keras_posegate.quantization.qat import quantize_trained_model

@@ -17,6 +17,7 @@ import keras
 
 from keras_posegate.errors import DataError
 from keras_posegate.models.posegate_model import PoseGateModel
+from keras_posegate.threads import configure_training_threads, current_threads
 
 
 def load_keras_model(path: str, compile: bool = False) -> PoseGateModel:
@@ -86,6 +87,27 @@ def read_model_config(path: str) -> dict | None:
         return None
     config = saved.get("config")
     return config if isinstance(config, dict) else None
+
+
+def size_training_threads(path: str, batch_size: int) -> tuple[int, int]:
+    """Size TensorFlow's pools for training the model saved at `path`.
+
+    `threads.configure_training_threads` with the width and input size the
+    file records (`read_model_config`), before TensorFlow starts; a file it
+    cannot read changes nothing (loading it then says what is wrong).
+
+    Args:
+        path: a `.keras` file.
+        batch_size: images per training step.
+
+    Returns:
+        The `(inter_op, intra_op)` in force, 0 meaning TensorFlow's choice.
+    """
+    saved = read_model_config(path) or {}
+    sizes = [saved.get(key) for key in ("input_size", "width")]
+    if all(isinstance(v, int) and v > 0 for v in sizes):
+        return configure_training_threads(batch_size, *sizes)
+    return current_threads()
 
 
 def _first_line(error: BaseException) -> str:
