@@ -142,15 +142,12 @@ def _set_tensorflow_intra_op(count: int) -> bool:
 
 def current_threads() -> tuple[int, int]:
     """The `(inter_op, intra_op)` of the environment, 0 meaning TensorFlow's choice."""
-    return _read(INTER_OP_ENV, 0), _read(INTRA_OP_ENV, 0)
+    return _read(INTER_OP_ENV), _read(INTRA_OP_ENV)
 
 
-def _read(env: str, default: int) -> int:
-    """The count in `env`; `default` when unset; 0 when not a count >= 0."""
-    value = os.environ.get(env)
-    if value is None:
-        return default
+def _read(env: str) -> int:
+    """The count in `env`; 0 (TensorFlow's choice) when unset or not a count >= 0."""
     try:
-        return max(0, int(value))
+        return max(0, int(os.environ.get(env, "0")))
     except ValueError:
         return 0
